@@ -1,0 +1,1 @@
+"""Slack alerts: rendering, routing, sending."""

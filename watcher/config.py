@@ -1,0 +1,465 @@
+"""The one registry of settings.
+
+Every setting is declared once below with its name, default and help. The
+effective value comes from, in rising precedence: the default, watcher.toml,
+the environment variable ``WATCHER_<NAME>``, a command-line flag. Nothing else
+in watcher reads the environment.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from watcher.errors import ConfigError
+
+Kind = Literal["str", "int", "float", "bool", "list", "duration"]
+Origin = Literal["default", "file", "env", "flag"]
+
+log = logging.getLogger(__name__)
+
+ENV_PREFIX = "WATCHER_"
+DEFAULT_CONFIG_PATH = "watcher.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting; ``toml`` is its dotted key in watcher.toml."""
+
+    name: str
+    default: Any
+    help: str
+    kind: Kind = "str"
+    secret: bool = False
+    toml: str = ""
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name
+
+    @property
+    def toml_key(self) -> str:
+        return self.toml or self.name.lower()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///watcher.db",
+        "SQLAlchemy URL of the database; PostgreSQL as postgresql+psycopg://user@host/db.",
+        toml="database.url",
+    ),
+    Setting(
+        "DATABASE_AUTO_UPGRADE",
+        True,
+        "Migrate an embedded SQLite database to the current schema on every command.",
+        kind="bool",
+        toml="database.auto_upgrade",
+    ),
+    Setting(
+        "IMPORT_TIMEZONE",
+        "UTC",
+        "Time zone assumed for imported timestamps that carry none (e.g. Europe/Warsaw).",
+        toml="tickets.import_timezone",
+    ),
+    Setting(
+        "TICKETS_REF_PATTERNS",
+        [],
+        "Extra regular expressions that recognise ticket references in posts, e.g. NT-\\d+.",
+        kind="list",
+        toml="tickets.ref_patterns",
+    ),
+    Setting(
+        "SLA_FIRST_RESPONSE_STANDARD",
+        "24h",
+        "First-response target for standard-tier customers.",
+        kind="duration",
+        toml="sla.standard.first_response",
+    ),
+    Setting(
+        "SLA_FIRST_RESPONSE_BUSINESS",
+        "8h",
+        "First-response target for business-tier customers.",
+        kind="duration",
+        toml="sla.business.first_response",
+    ),
+    Setting(
+        "SLA_FIRST_RESPONSE_PREMIUM",
+        "0m",
+        "First-response target for premium-tier customers (0m: respond at once).",
+        kind="duration",
+        toml="sla.premium.first_response",
+    ),
+    Setting(
+        "SLA_RESOLUTION_STANDARD",
+        "5d",
+        "Resolution target for standard-tier customers.",
+        kind="duration",
+        toml="sla.standard.resolution",
+    ),
+    Setting(
+        "SLA_RESOLUTION_BUSINESS",
+        "2d",
+        "Resolution target for business-tier customers.",
+        kind="duration",
+        toml="sla.business.resolution",
+    ),
+    Setting(
+        "SLA_RESOLUTION_PREMIUM",
+        "1d",
+        "Resolution target for premium-tier customers.",
+        kind="duration",
+        toml="sla.premium.resolution",
+    ),
+    Setting(
+        "SLACK_BOT_TOKEN",
+        "",
+        "Slack bot token (xoxb-...); without it alerts go to the dry-run file.",
+        secret=True,
+        toml="slack.bot_token",
+    ),
+    Setting(
+        "SLACK_DRY_RUN_PATH",
+        "./slack-dry-run.jsonl",
+        "File the dry-run sink appends alert payloads to when no Slack token is set.",
+        toml="slack.dry_run_path",
+    ),
+    Setting(
+        "SLACK_CHANNEL_PR",
+        "#pr-alerts",
+        "Channel for public complaints matched to tickets.",
+        toml="slack.channels.pr",
+    ),
+    Setting(
+        "SLACK_CHANNEL_CX",
+        "#cx-escalations",
+        "Channel for review requests and new tickets.",
+        toml="slack.channels.cx",
+    ),
+    Setting(
+        "SLACK_CHANNEL_COMPLIANCE",
+        "#compliance",
+        "Channel for fairness summaries.",
+        toml="slack.channels.compliance",
+    ),
+    Setting(
+        "HELPDESK_KIND",
+        "builtin",
+        "Helpdesk adapter: builtin, zendesk, freshdesk or jira.",
+        toml="helpdesk.kind",
+    ),
+    Setting(
+        "HELPDESK_URL",
+        "",
+        "Base URL of the helpdesk API, e.g. https://example.zendesk.com.",
+        toml="helpdesk.url",
+    ),
+    Setting(
+        "HELPDESK_EMAIL",
+        "",
+        "Agent e-mail the helpdesk API token belongs to.",
+        toml="helpdesk.email",
+    ),
+    Setting(
+        "HELPDESK_TOKEN",
+        "",
+        "Helpdesk API token.",
+        secret=True,
+        toml="helpdesk.token",
+    ),
+    Setting(
+        "LOG_LEVEL",
+        "INFO",
+        "Logging level: DEBUG, INFO, WARNING or ERROR.",
+    ),
+)
+
+REGISTRY: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+# Tables of watcher.toml that hold lists of records rather than settings.
+STRUCTURED_KEYS = ("brands", "sources")
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Turn '15m', '4h', '7d' into a timedelta."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; write a number and a unit, e.g. 15m, 4h, 7d")
+    return timedelta(**{_DURATION_UNITS[match.group(2)]: float(match.group(1))})
+
+
+def _coerce(setting: Setting, raw: Any, where: str) -> Any:
+    """Bring a raw value (a TOML value or an environment string) to the setting's kind."""
+    try:
+        if setting.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"{raw!r} is not a boolean; use true or false")
+        if setting.kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError("expected a whole number")
+            return int(raw)
+        if setting.kind == "float":
+            return float(raw)
+        if setting.kind == "list":
+            if isinstance(raw, list):
+                return [str(item) for item in raw]
+            text = str(raw).strip()
+            if text.startswith("["):
+                value = json.loads(text)
+                if not isinstance(value, list):
+                    raise ValueError("expected a JSON list")
+                return [str(item) for item in value]
+            return [part.strip() for part in text.split(",") if part.strip()]
+        if setting.kind == "duration":
+            text = str(raw)
+            parse_duration(text)
+            return text
+        if not isinstance(raw, str):
+            raise ValueError(f"expected text, got {type(raw).__name__}")
+        return raw
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{where}: invalid value for {setting.name}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A watched brand: posts that name one of its aliases may be about it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """A configured source as written in watcher.toml; readers validate their own keys."""
+
+    name: str
+    type: str
+    url: str = ""
+    interval: str = "15m"
+    internal: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+SOURCE_TYPES = ("feed", "reddit", "forum", "blog", "mastodon")
+
+
+@dataclass
+class Config:
+    """Effective settings and where each value came from."""
+
+    values: dict[str, Any]
+    origins: dict[str, Origin]
+    path: Path | None
+    brands: tuple[Brand, ...] = ()
+    sources: tuple[SourceConfig, ...] = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def duration(self, name: str) -> timedelta:
+        return parse_duration(self.values[name])
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.values["IMPORT_TIMEZONE"])
+
+    def shown(self) -> list[tuple[str, str, Origin]]:
+        """Rows of (name, display value, origin) with secrets masked."""
+        rows = []
+        for setting in SETTINGS:
+            value = self.values[setting.name]
+            if setting.secret and value:
+                display = "********"
+            elif isinstance(value, list):
+                display = json.dumps(value)
+            else:
+                display = str(value)
+            rows.append((setting.name, display, self.origins[setting.name]))
+        return rows
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _parse_brands(raw: Any, path: Path) -> tuple[Brand, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: 'brands' must be an array of tables ([[brands]])")
+    brands = []
+    for number, entry in enumerate(raw, start=1):
+        where = f"{path}: brand #{number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ConfigError(f'{where}: every [[brands]] entry needs a name = "..."')
+        unknown = set(entry) - {"name", "aliases", "exclude"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        aliases = entry.get("aliases") or [entry["name"]]
+        exclude = entry.get("exclude") or []
+        for key, value in (("aliases", aliases), ("exclude", exclude)):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: {key} must be a list of strings")
+        brands.append(Brand(entry["name"], tuple(aliases), tuple(exclude)))
+    return tuple(brands)
+
+
+def _parse_sources(raw: Any, path: Path) -> tuple[SourceConfig, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: 'sources' must be an array of tables ([[sources]])")
+    sources: list[SourceConfig] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(raw, start=1):
+        where = f"{path}: source #{number}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        name, kind = entry.get("name"), entry.get("type")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f'{where}: needs name = "..."')
+        if name in seen:
+            raise ConfigError(f"{where}: the name {name!r} is used twice; source names are unique")
+        seen.add(name)
+        if kind not in SOURCE_TYPES:
+            raise ConfigError(f"{where} ({name}): type must be one of {', '.join(SOURCE_TYPES)}")
+        interval = str(entry.get("interval", "15m"))
+        try:
+            parse_duration(interval)
+        except ValueError as exc:
+            raise ConfigError(f"{where} ({name}): interval: {exc}") from exc
+        options = {
+            k: v
+            for k, v in entry.items()
+            if k not in ("name", "type", "url", "interval", "internal")
+        }
+        sources.append(
+            SourceConfig(
+                name=name,
+                type=kind,
+                url=str(entry.get("url", "")),
+                interval=interval,
+                internal=bool(entry.get("internal", False)),
+                options=options,
+            )
+        )
+    return tuple(sources)
+
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Build the effective configuration.
+
+    ``path`` is the --config flag; without it ``WATCHER_CONFIG`` or ./watcher.toml
+    is used when present. ``overrides`` are values from command-line flags.
+    """
+    environ = os.environ if env is None else env
+    explicit = path is not None or "WATCHER_CONFIG" in environ
+    config_path = Path(path or environ.get("WATCHER_CONFIG") or DEFAULT_CONFIG_PATH)
+    document: dict[str, Any] = {}
+    if config_path.exists():
+        document = _read_toml(config_path)
+    elif explicit:
+        raise ConfigError(
+            f"config file {config_path} does not exist; "
+            f"create one with `watcher init {config_path}`"
+        )
+
+    structured = {key: document.pop(key) for key in STRUCTURED_KEYS if key in document}
+    from_file = _flatten(document)
+    by_toml = {s.toml_key: s for s in SETTINGS}
+    unknown = [key for key in from_file if key not in by_toml]
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, list(by_toml), n=1)
+            hints.append(f"{key} (did you mean {close[0]}?)" if close else key)
+        raise ConfigError(f"{config_path}: unknown setting(s): {', '.join(hints)}")
+
+    for name in environ:
+        bare = name[len(ENV_PREFIX) :]
+        if name.startswith(ENV_PREFIX) and name != "WATCHER_CONFIG" and bare not in REGISTRY:
+            close = difflib.get_close_matches(bare, list(REGISTRY), n=1)
+            if close:  # a near miss is a typo; other WATCHER_* variables may belong to tools
+                log.warning(
+                    "ignoring %s: no such setting (did you mean %s%s?)", name, ENV_PREFIX, close[0]
+                )
+
+    values: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    for setting in SETTINGS:
+        value: Any = setting.default
+        origin: Origin = "default"
+        if setting.toml_key in from_file:
+            value = _coerce(setting, from_file[setting.toml_key], str(config_path))
+            origin = "file"
+        if setting.env in environ:
+            value = _coerce(setting, environ[setting.env], setting.env)
+            origin = "env"
+        if overrides and overrides.get(setting.name) is not None:
+            value = _coerce(setting, overrides[setting.name], "command line")
+            origin = "flag"
+        values[setting.name], origins[setting.name] = value, origin
+
+    try:
+        ZoneInfo(values["IMPORT_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"IMPORT_TIMEZONE: unknown time zone {values['IMPORT_TIMEZONE']!r}; "
+            "use an IANA name such as UTC or Europe/Warsaw"
+        ) from exc
+    for pattern in values["TICKETS_REF_PATTERNS"]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"TICKETS_REF_PATTERNS: {pattern!r} is not a valid regex: {exc}"
+            ) from exc
+
+    return Config(
+        values=values,
+        origins=origins,
+        path=config_path if config_path.exists() else None,
+        brands=_parse_brands(structured["brands"], config_path) if "brands" in structured else (),
+        sources=_parse_sources(structured["sources"], config_path)
+        if "sources" in structured
+        else (),
+    )

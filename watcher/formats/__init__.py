@@ -1,0 +1,1 @@
+"""The interchange formats of DESIGN.md: reading, validating and writing them."""

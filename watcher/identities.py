@@ -1,0 +1,52 @@
+"""Normalising customer identities so that the same person compares equal.
+
+Pure functions: the ticket importer stores what they return, the matcher
+compares what they return for a post's author.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_DIGITS = re.compile(r"\D")
+_SPACES = re.compile(r"\s+")
+# Nine national digits is a Polish number; watcher's first market.
+DEFAULT_COUNTRY_CODE = "48"
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def normalise_phone(value: str) -> str:
+    """Digits with a country code: '+48 601-234-567' and '601234567' agree."""
+    digits = _NON_DIGITS.sub("", value)
+    if value.strip().startswith("00"):
+        digits = digits[2:]
+    if len(digits) == 9:
+        digits = DEFAULT_COUNTRY_CODE + digits
+    return digits
+
+
+def normalise_handle(value: str) -> str:
+    return value.strip().lstrip("@").casefold()
+
+
+def normalise_name(value: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip().casefold()
+
+
+NORMALISERS = {
+    "email": normalise_email,
+    "phone": normalise_phone,
+    "handle": normalise_handle,
+    "name": normalise_name,
+}
+
+
+def identity_hash(kind: str, value: str, platform: str | None = None) -> str:
+    """SHA-256 of a normalised identity; handles are hashed with their platform."""
+    key = f"{kind}:{platform or ''}:{value}"
+    return hashlib.sha256(key.encode()).hexdigest()

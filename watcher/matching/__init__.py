@@ -1,0 +1,1 @@
+"""Links complaints to tickets: candidates, explainable scoring, decisions."""

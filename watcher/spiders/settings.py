@@ -1,0 +1,13 @@
+"""Scrapy settings for watcher's spiders (named by scrapy.cfg)."""
+
+BOT_NAME = "watcher"
+SPIDER_MODULES = ["watcher.spiders"]
+NEWSPIDER_MODULE = "watcher.spiders"
+ROBOTSTXT_OBEY = True
+USER_AGENT = "watcher (+https://github.com/watcher-project/watcher)"
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+AUTOTHROTTLE_ENABLED = True
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TELNETCONSOLE_ENABLED = False

@@ -1,0 +1,1 @@
+"""Tickets: import and export, helpdesk adapters, priority policy."""
