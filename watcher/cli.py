@@ -86,7 +86,28 @@ def common_options(command: F) -> F:
 
 
 class WatcherGroup(click.Group):
-    """Turns errors a user can fix into a message and exit code 1, not a traceback."""
+    """Turns errors a user can fix into a message and exit code 1, not a traceback.
+
+    Commands in `watcher.commands` are added on first use, not at import, since
+    they import this module for its shared flags.
+    """
+
+    _commands_loaded = False
+
+    def _load_commands(self) -> None:
+        if not self._commands_loaded:
+            self._commands_loaded = True
+            from watcher.commands import register
+
+            register(self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load_commands()
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
