@@ -155,11 +155,28 @@ class Complaint(Base):
     severity: Mapped[str | None] = mapped_column(String(50))
     identifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     loudness: Mapped[float | None] = mapped_column(Float)
+    loudness_tier: Mapped[str | None] = mapped_column(String(20))
     reasons: Mapped[list[Any]] = mapped_column(default=list)
+    # The matching stage's outcome: linked | review | new_ticket | not_complaint |
+    # off_brand | duplicate; NULL until matched. A person's decision (decided_by
+    # not "watcher") is never overwritten by a re-run.
+    needs_matching: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    decision: Mapped[str | None] = mapped_column(String(20), index=True)
+    decision_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket.id", ondelete="SET NULL")
+    )
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint.id", ondelete="SET NULL")
+    )
+    decision_score: Mapped[float | None] = mapped_column(Float)
+    decision_evidence: Mapped[list[Any]] = mapped_column(default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     post: Mapped[Post] = relationship()
+    decision_ticket: Mapped[Ticket | None] = relationship(foreign_keys=[decision_ticket_id])
 
 
 class Customer(Base):

@@ -216,15 +216,41 @@ def upgrade() -> None:
         sa.Column("severity", sa.String(length=50), nullable=True),
         sa.Column("identifiers", sa.JSON(), nullable=False),
         sa.Column("loudness", sa.Float(), nullable=True),
+        sa.Column("loudness_tier", sa.String(length=20), nullable=True),
         sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("needs_matching", sa.Boolean(), nullable=False),
+        sa.Column("decision", sa.String(length=20), nullable=True),
+        sa.Column("decision_ticket_id", sa.Integer(), nullable=True),
+        sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.Column("decision_score", sa.Float(), nullable=True),
+        sa.Column("decision_evidence", sa.JSON(), nullable=False),
+        sa.Column("decided_by", sa.String(length=200), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["post_id"], ["post.id"], name=op.f("fk_complaint_post_id_post"), ondelete="CASCADE"
         ),
+        sa.ForeignKeyConstraint(
+            ["decision_ticket_id"],
+            ["ticket.id"],
+            name=op.f("fk_complaint_decision_ticket_id_ticket"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["duplicate_of_id"],
+            ["complaint.id"],
+            name=op.f("fk_complaint_duplicate_of_id_complaint"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_complaint")),
         sa.UniqueConstraint("post_id", name=op.f("uq_complaint_post_id")),
     )
+    with op.batch_alter_table("complaint", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaint_decision"), ["decision"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_complaint_needs_matching"), ["needs_matching"], unique=False
+        )
     op.create_table(
         "ticket_event",
         sa.Column("id", sa.Integer(), nullable=False),
