@@ -1,0 +1,59 @@
+"""The text index finds the ticket a complaint is about, despite inflection and typos."""
+
+from __future__ import annotations
+
+from watcher.matching.index import TicketIndex
+
+TICKETS = [
+    (1, "Brak internetu od tygodnia. Modem miga na czerwono, nie mogę pracować zdalnie."),
+    (2, "Faktura za listopad zawyżona o 120 zł, proszę o korektę."),
+    (3, "Instalacja światłowodu opóźniona, technik nie przyszedł 2 listopada."),
+    (4, "Dekoder TV restartuje się co godzinę, brak sygnału na kanałach sportowych."),
+    (5, "Przeprowadzka na ul. Długą 5, proszę o przeniesienie usługi."),
+]
+
+
+def _index() -> TicketIndex:
+    index = TicketIndex()
+    index.update(TICKETS)
+    return index
+
+
+def test_finds_the_ticket_without_diacritics_and_inflected() -> None:
+    hits = _index().search(["modemu miga czerwona dioda, brak internetu, nie moge pracowac"], 3)[0]
+    assert hits[0][0] == 1
+    assert hits[0][1] > hits[1][1] if len(hits) > 1 else True
+
+
+def test_each_query_gets_its_own_ranking() -> None:
+    results = _index().search(["technik nie przyszedl na instalacje", "zawyzona faktura 120 zl"], 2)
+    assert results[0][0][0] == 3
+    assert results[1][0][0] == 2
+
+
+def test_update_replaces_a_tickets_text() -> None:
+    index = _index()
+    index.update([(4, "Zawyżona faktura, podwójnie pobrana opłata.")])
+    hits = index.search(["dekoder restartuje sie, brak sygnalu"], 5)[0]
+    assert 4 not in [t for t, _ in hits[:1]]
+    assert len(index) == 5
+
+
+def test_removed_tickets_are_not_found() -> None:
+    index = _index()
+    index.remove([1, 99])
+    hits = index.search(["brak internetu modem miga"], 5)[0]
+    assert 1 not in [t for t, _ in hits]
+    assert 1 not in index and len(index) == 4
+
+
+def test_similarity_of_given_tickets() -> None:
+    sims = _index().similarity("technik nie przyszedł, instalacja opóźniona", [3, 2, 42])
+    assert sims[3] > sims[2]
+    assert sims[42] == 0.0
+
+
+def test_empty_index_and_empty_text() -> None:
+    assert TicketIndex().search(["cokolwiek"], 3) == [[]]
+    assert _index().search([""], 3) == [[]]
+    assert _index().search([], 3) == []

@@ -1,0 +1,104 @@
+"""Match weights: fitted from labelled pairs, summed into an explainable score."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import pytest
+
+from watcher.matching.facts import Candidate, TicketFacts
+from watcher.matching.features import LEVELS, Comparison
+from watcher.matching.linker import Decision, Scored, Thresholds, decide
+from watcher.matching.scoring import Score, Weights, fit, score, shipped_weights
+
+
+def _levels(**chosen: str) -> list[Comparison]:
+    return [Comparison(f, chosen.get(f, names[-1])) for f, names in LEVELS.items()]
+
+
+def test_weight_is_log2_of_m_over_u_with_add_one_smoothing() -> None:
+    # 8 true pairs, 6 cite the ticket; 32 wrong pairs, none cites it.
+    pairs = [(_levels(reference="exact"), True)] * 6 + [(_levels(), True)] * 2
+    pairs += [(_levels(), False)] * 32
+    weights = fit(pairs)
+    k = len(LEVELS["reference"])
+    m = (6 + 1) / (8 + k)
+    u = (0 + 1) / (32 + k)
+    assert weights.levels["reference"]["exact"] == pytest.approx(math.log2(m / u), abs=1e-3)
+    assert weights.levels["reference"]["none"] < 0
+    assert weights.prior == pytest.approx(math.log2(8 / 32), abs=1e-3)
+
+
+def test_fit_needs_both_kinds_of_pairs() -> None:
+    with pytest.raises(ValueError, match="both"):
+        fit([(_levels(), True)])
+
+
+def test_score_is_prior_plus_level_weights_and_lists_the_evidence() -> None:
+    weights = fit([(_levels(reference="exact"), True), (_levels(), False), (_levels(), False)])
+    result = score(_levels(reference="exact"), weights)
+    assert result.evidence[0].feature == "prior"
+    assert result.total == pytest.approx(sum(e.weight for e in result.evidence))
+    assert [e.feature for e in result.evidence[1:]] == list(LEVELS)
+
+
+def test_score_zero_means_even_odds() -> None:
+    assert Score(0.0, ()).probability == pytest.approx(0.5)
+    assert Score(6.7, ()).probability > 0.99
+
+
+def test_weights_round_trip_through_json() -> None:
+    weights = fit([(_levels(identity="exact"), True), (_levels(), False)], fitted_on="test")
+    again = Weights.from_json(weights.as_json())
+    assert again == weights
+
+
+def test_weights_file_missing_a_level_is_refused() -> None:
+    weights = fit([(_levels(), True), (_levels(), False)])
+    del weights.levels["text"]["high"]
+    with pytest.raises(ValueError, match="text"):
+        Weights.from_json(weights.as_json())
+
+
+def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
+    """What the fitted weights must say for the decisions to make sense."""
+    w = shipped_weights().levels
+    assert w["reference"]["exact"] > 3 > w["reference"]["none"]
+    assert w["reference"]["other"] < 0
+    assert w["identity"]["exact"] > w["identity"]["name"] > w["identity"]["none"]
+    assert w["text"]["high"] > w["text"]["low"] > w["text"]["none"]
+
+
+def _scored(ticket_id: int, total: float) -> Scored:
+    ticket = TicketFacts(
+        ticket_id,
+        f"NT-{ticket_id}",
+        "",
+        None,
+        datetime(2026, 11, 1, tzinfo=UTC),
+        "open",
+        None,
+        None,
+    )
+    return Scored(Candidate(ticket), Score(total, ()))
+
+
+@pytest.mark.parametrize(
+    ("scores", "kind"),
+    [
+        ([], "new_ticket"),
+        ([-3.0], "new_ticket"),
+        ([9.0], "linked"),
+        ([9.0, 2.0], "linked"),
+        ([9.0, 8.0], "review"),  # two close candidates: a person decides
+        ([4.0], "review"),  # credible but not sure enough
+    ],
+)
+def test_decide(scores: list[float], kind: str) -> None:
+    decision: Decision = decide(
+        [_scored(i, s) for i, s in enumerate(scores, 1)], Thresholds(link=6.6, margin=3.3, review=0)
+    )
+    assert decision.kind == kind
+    if kind != "new_ticket":
+        assert decision.best is not None and decision.best.score.total == max(scores)

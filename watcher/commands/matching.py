@@ -1,0 +1,182 @@
+"""`watcher matches export`, `watcher explain` and `watcher eval`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import select
+
+from watcher import db
+from watcher.cli import State, common_options, pass_state
+from watcher.errors import InputError
+from watcher.formats.posts import read_posts
+from watcher.formats.tickets import read_tickets
+from watcher.matching.decisions import evaluate, export_decisions, read_gold, write_jsonl
+from watcher.matching.linker import Linker
+from watcher.models import Complaint, Post
+from watcher.posts import store_posts
+from watcher.stages import run_pipeline
+from watcher.tickets.store import import_tickets
+
+console = Console(highlight=False)
+
+
+@click.group("matches")
+def matches() -> None:
+    """Export matching decisions."""
+
+
+@matches.command("export")
+@click.option("--out", metavar="PATH", help="Output file (default: standard output).")
+@common_options
+@pass_state
+def matches_export(state: State, out: str | None) -> None:
+    """Write one Decisions line (JSONL) per processed post."""
+    with db.session_scope(state.engine()) as session:
+        rows = list(export_decisions(session))
+    if out and out != "-":
+        with open(out, "w", encoding="utf-8") as handle:
+            write_jsonl(rows, handle)
+        click.echo(f"wrote {len(rows)} decisions to {out}", err=True)
+    else:
+        write_jsonl(rows, sys.stdout)
+
+
+@click.command("explain")
+@click.argument("external_id")
+@click.option("--runners-up", default=3, show_default=True, help="Other candidates to show.")
+@common_options
+@pass_state
+def explain(state: State, external_id: str, runners_up: int) -> None:
+    """Show why a post got its decision: the evidence as a waterfall, and the runners-up."""
+    config = state.config()
+    with db.session_scope(state.engine()) as session:
+        complaints = session.scalars(
+            select(Complaint).join(Post).where(Post.external_id == external_id)
+        ).all()
+        if not complaints:
+            raise InputError(
+                f"no processed post with external_id {external_id!r}; "
+                "import it and run `watcher process` first"
+            )
+        linker = Linker(config)
+        linker.context.refresh(session, datetime.now(UTC))
+        for complaint in complaints:
+            _explain_one(linker, complaint, runners_up)
+
+
+def _explain_one(linker: Linker, complaint: Complaint, runners_up: int) -> None:
+    post = complaint.post
+    ticket = complaint.decision_ticket.external_id if complaint.decision_ticket else "-"
+    header = Text.assemble(
+        (f"{post.external_id}", "bold"),
+        f" ({post.source.name}): decision {complaint.decision or 'not matched yet'}",
+        f", ticket {ticket}, by {complaint.decided_by or '-'}",
+    )
+    console.print(header)
+    if not complaint.about_brand or not complaint.is_complaint:
+        console.print("  not a complaint about a watched brand: no candidates were scored")
+        return
+    ranked = linker.rank(complaint)
+    if not ranked:
+        console.print("  no candidate ticket from any channel")
+        return
+    best = ranked[0]
+    table = Table(title=f"best candidate {best.ticket.external_id}", title_justify="left")
+    for column in ("feature", "level", "weight", "running total"):
+        table.add_column(
+            column, justify="right" if column in ("weight", "running total") else "left"
+        )
+    total = 0.0
+    for item in best.score.evidence:
+        total += item.weight
+        table.add_row(item.feature, item.level, f"{item.weight:+.2f}", f"{total:.2f}")
+    console.print(table)
+    console.print(
+        f"  score {best.score.total:.2f} (probability {best.score.probability:.3f}); "
+        f"channels: {', '.join(sorted(best.candidate.channels))}"
+    )
+    for other in ranked[1 : 1 + runners_up]:
+        levels = ", ".join(f"{e.feature}={e.level}" for e in other.score.evidence[1:])
+        console.print(f"  runner-up {other.ticket.external_id}: {other.score.total:.2f} ({levels})")
+
+
+@click.command("eval")
+@click.option("--tickets", "tickets_path", required=True, type=click.Path(path_type=Path))
+@click.option("--posts", "posts_path", required=True, type=click.Path(path_type=Path))
+@click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@common_options
+@pass_state
+def eval_command(
+    state: State, tickets_path: Path, posts_path: Path, gold_path: Path, as_json: bool
+) -> None:
+    """Run the whole path on a fresh temporary database and score it against gold labels."""
+    gold = read_gold(gold_path)
+    config = state.config()
+    tickets = read_tickets(tickets_path, default_tz=config.timezone)
+    if tickets.invalid:
+        first = tickets.invalid[0]
+        raise InputError(f"{tickets_path}:{first.line}: {first.message}")
+    posts = read_posts(posts_path)
+    if posts.invalid:
+        first = posts.invalid[0]
+        raise InputError(f"{posts_path}:{first.line}: {first.message}")
+    with tempfile.TemporaryDirectory(prefix="watcher-eval-") as tmp:
+        engine = db.make_engine(f"sqlite:///{Path(tmp) / 'eval.db'}")
+        db.ensure_schema(engine, auto_upgrade=True)
+        with db.session_scope(engine) as session:
+            import_tickets(session, tickets.records)
+            store_posts(session, posts.records)
+            session.flush()
+            run_pipeline(session, config)
+            rows = list(export_decisions(session))
+        engine.dispose()
+    result = evaluate(rows, gold)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    table = Table(title=f"{len(rows)} posts, {len(gold)} gold lines", title_justify="left")
+    for column in ("", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if not column else "right")
+    for name, counts in (
+        ("complaint", result.complaint),
+        ("about brand", result.about_brand),
+        ("links", result.links),
+    ):
+        table.add_row(
+            name,
+            f"{counts.precision:.3f}",
+            f"{counts.recall:.3f}",
+            f"{counts.f1:.3f}",
+            str(counts.tp),
+            str(counts.fp),
+            str(counts.fn),
+        )
+    console.print(table)
+    confusion = Table(title="gold -> decision", title_justify="left")
+    confusion.add_column("gold")
+    confusion.add_column("decision")
+    confusion.add_column("posts", justify="right")
+    for (gold_kind, decision), n in sorted(result.confusion.items()):
+        confusion.add_row(gold_kind, decision, str(n))
+    console.print(confusion)
+    console.print(f"links made for posts that are not brand complaints: {result.unlinkable_links}")
+    for wrong in result.wrong_links[:20]:
+        console.print(
+            f"  wrong link: {wrong['external_id']} -> {wrong['linked']} (gold {wrong['gold']})",
+            markup=False,
+        )
+    if result.missing:
+        console.print(f"gold posts without a decision: {len(result.missing)}")
+
+
+COMMANDS = [matches, explain, eval_command]

@@ -1,0 +1,252 @@
+"""Candidate tickets for a complaint, from independent channels, unioned.
+
+Channels: ticket references in the text (and one-typo near misses), the
+author's identities (handle, e-mail, phone, name), the text index, and the
+time window that keeps only tickets opened before the post. `MatchContext`
+holds what the channels look up, loaded once and refreshed incrementally.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from watcher.identities import NORMALISERS
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold, ref_digits
+from watcher.matching.index import TicketIndex
+from watcher.models import Customer, Identity, Ticket
+
+CLOSED = ("solved", "closed")
+# Polish case endings, longest first: "Kowalskiego" and "Kowalski" share a stem.
+_ENDINGS = sorted(
+    ["iego", "ego", "emu", "owi", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i", "ej", "ą"],
+    key=len,
+    reverse=True,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def name_stem(word: str) -> str:
+    """A surname or first name without its Polish case ending, folded."""
+    word = word.casefold()
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    return fold(word)
+
+
+@dataclass
+class ChannelLimits:
+    """How far each channel looks; from the MATCH_* settings."""
+
+    top_k: int = 10
+    window: timedelta = timedelta(days=90)
+    solved_window: timedelta = timedelta(days=30)
+    name_similarity: float = 88.0
+
+
+@dataclass
+class MatchContext:
+    """Tickets, identities and the text index, as the channels need them."""
+
+    limits: ChannelLimits = field(default_factory=ChannelLimits)
+    index: TicketIndex = field(default_factory=TicketIndex)
+    tickets: dict[int, TicketFacts] = field(default_factory=dict)
+    by_digits: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_customer: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    customer_names: dict[int, str] = field(default_factory=dict)
+    watermark: datetime | None = None
+
+    def refresh(self, session: Session, now: datetime) -> int:
+        """Load tickets and identities changed since the last call; returns how many."""
+        query = select(Ticket, Customer.name).outerjoin(Customer, Ticket.customer_id == Customer.id)
+        if self.watermark is not None:
+            query = query.where(
+                or_(Ticket.updated_at >= self.watermark, Ticket.imported_at >= self.watermark)
+            )
+        changed: list[TicketFacts] = []
+        for ticket, customer_name in session.execute(query):
+            changed.append(_facts(ticket, customer_name))
+        customers = {t.customer_id for t in changed if t.customer_id is not None}
+        if self.watermark is None or customers:
+            self._load_identities(session, customers if self.watermark is not None else None)
+        indexable, stale = [], []
+        for facts in changed:
+            old = self.tickets.get(facts.ticket_id)
+            if old is not None:
+                self.by_digits[ref_digits(old.external_id)].discard(old.ticket_id)
+                if old.customer_id is not None:
+                    self.by_customer[old.customer_id].discard(old.ticket_id)
+            self.tickets[facts.ticket_id] = facts
+            self.by_digits[ref_digits(facts.external_id)].add(facts.ticket_id)
+            if facts.customer_id is not None:
+                self.by_customer[facts.customer_id].add(facts.ticket_id)
+            if _indexable(facts, now, self.limits.solved_window):
+                indexable.append((facts.ticket_id, facts.text))
+            else:
+                stale.append(facts.ticket_id)
+        self.index.remove(stale)
+        self.index.update(indexable)
+        self.watermark = now
+        return len(changed)
+
+    def _load_identities(self, session: Session, customer_ids: set[int] | None) -> None:
+        query = select(Identity.customer_id, Identity.kind, Identity.value)
+        if customer_ids is not None:
+            query = query.where(Identity.customer_id.in_(customer_ids))
+        for customer_id, kind, value in session.execute(query):
+            if not value:
+                continue
+            if kind == "name":
+                self._add_name(customer_id, value)
+            else:
+                self.identities[(kind, value)].add(customer_id)
+        names = select(Customer.id, Customer.name).where(Customer.name.is_not(None))
+        if customer_ids is not None:
+            names = names.where(Customer.id.in_(customer_ids))
+        for customer_id, name in session.execute(names):
+            if name:
+                self._add_name(customer_id, name)
+
+    def _add_name(self, customer_id: int, name: str) -> None:
+        words = _WORD.findall(name)
+        if len(words) >= 2:
+            self.customer_names[customer_id] = name
+            self.names[(name_stem(words[0]), name_stem(words[-1]))].add(customer_id)
+
+    def candidates(self, complaint: ComplaintFacts) -> list[Candidate]:
+        """Every ticket any channel proposes, with what each channel found."""
+        found: dict[int, Candidate] = {}
+
+        def add(ticket_id: int, channel: str) -> Candidate:
+            candidate = found.get(ticket_id)
+            if candidate is None:
+                candidate = found[ticket_id] = Candidate(self.tickets[ticket_id])
+            candidate.channels.add(channel)
+            return candidate
+
+        customers_exact, customers_named = self._customers_of(complaint)
+        for customer_id in customers_exact | customers_named:
+            for ticket_id in self.by_customer.get(customer_id, ()):
+                if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    candidate = add(ticket_id, "identity")
+                    exact = customer_id in customers_exact
+                    if exact or candidate.identity == "none":
+                        candidate.identity = "exact" if exact else "name"
+
+        cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
+        for digits in cited:
+            for ticket_id in self.by_digits.get(digits, ()):
+                add(ticket_id, "reference").reference = "exact"
+        exact_refs = {c.ticket.ticket_id for c in found.values() if c.reference == "exact"}
+        if cited:
+            for candidate in found.values():
+                if candidate.reference == "none" and _one_typo(
+                    ref_digits(candidate.ticket.external_id), cited
+                ):
+                    candidate.reference = "near"
+            if not exact_refs:
+                for digits in cited:
+                    for ticket_id in self._near_references(digits):
+                        candidate = add(ticket_id, "reference")
+                        if candidate.reference == "none":
+                            candidate.reference = "near"
+
+        if complaint.text.strip():
+            for ticket_id, _ in self.index.search([complaint.text], self.limits.top_k * 3)[0]:
+                if len([c for c in found.values() if "text" in c.channels]) >= self.limits.top_k:
+                    break
+                if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    add(ticket_id, "text")
+
+        similarities = self.index.similarity(complaint.text, list(found))
+        for ticket_id, candidate in found.items():
+            candidate.similarity = similarities.get(ticket_id, 0.0)
+            if cited and candidate.reference == "none":
+                candidate.reference = "other"
+        return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
+
+    def _customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int]]:
+        exact: set[int] = set()
+        keys = [("email", NORMALISERS["email"](e)) for e in complaint.emails]
+        keys += [("phone", NORMALISERS["phone"](p)) for p in complaint.phones]
+        if complaint.author:
+            keys.append(("handle", NORMALISERS["handle"](complaint.author)))
+        for key in keys:
+            exact |= self.identities.get(key, set())
+        named: set[int] = set()
+        words = _WORD.findall(" ".join(filter(None, [complaint.author, complaint.text[:3000]])))
+        stems = [name_stem(w) for w in words if w[:1].isupper()]
+        for first, last in itertools.pairwise(stems):
+            named |= self.names.get((first, last), set())
+        if complaint.author and not named:
+            named |= self._fuzzy_name(complaint.author)
+        return exact, named - exact
+
+    def _fuzzy_name(self, author: str) -> set[int]:
+        words = _WORD.findall(author)
+        if len(words) < 2:
+            return set()
+        wanted = f"{name_stem(words[0])} {name_stem(words[-1])}"
+        matches: set[int] = set()
+        for (first, last), ids in self.names.items():
+            if first[:1] == wanted[:1] and (
+                fuzz.ratio(wanted, f"{first} {last}") >= self.limits.name_similarity
+            ):
+                matches |= ids
+        return matches
+
+    def _near_references(self, digits: str) -> set[int]:
+        """Tickets whose number is one typo away from a cited one that does not exist."""
+        if len(digits) < 4:
+            return set()
+        near: set[int] = set()
+        for other, _, _ in process.extract(
+            digits, list(self.by_digits), scorer=Levenshtein.distance, score_cutoff=1, limit=None
+        ):
+            if other != digits:
+                near |= self.by_digits[other]
+        return near
+
+    def _in_window(self, ticket: TicketFacts, published_at: datetime | None) -> bool:
+        if published_at is None:
+            return True
+        return ticket.created_at <= published_at + timedelta(hours=1) and (
+            published_at - ticket.created_at <= self.limits.window or ticket.status not in CLOSED
+        )
+
+
+def _one_typo(digits: str, cited: Iterable[str]) -> bool:
+    return any(len(c) >= 4 and Levenshtein.distance(digits, c) == 1 for c in cited)
+
+
+def _indexable(facts: TicketFacts, now: datetime, solved_window: timedelta) -> bool:
+    if facts.status not in CLOSED:
+        return True
+    return facts.solved_at is None or now - facts.solved_at <= solved_window
+
+
+def _facts(ticket: Ticket, customer_name: str | None) -> TicketFacts:
+    return TicketFacts(
+        ticket_id=ticket.id,
+        external_id=ticket.external_id,
+        text=f"{ticket.subject}\n{ticket.description or ''}",
+        customer_id=ticket.customer_id,
+        created_at=ticket.created_at,
+        status=ticket.status,
+        solved_at=ticket.solved_at,
+        category=ticket.category,
+        customer_name=customer_name or ticket.requester_name,
+    )

@@ -1,0 +1,107 @@
+"""Plain facts about a complaint and a ticket, as the matcher compares them.
+
+Built from ORM rows by the linker; pure code (features, scoring) sees only
+these, so it is tested without a database.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGITS = re.compile(r"\d+")
+# ł has no decomposition in Unicode; everything else folds with NFKD.
+_EXTRA_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Case- and diacritics-folded text: many Poles type without diacritics."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def ref_digits(reference: str) -> str:
+    """The number in a ticket reference: 'NT-10234', '#10234' and '10234' agree."""
+    return "".join(_DIGITS.findall(reference))
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    """What a public complaint tells about its ticket."""
+
+    complaint_id: int
+    text: str
+    author: str | None
+    published_at: datetime | None
+    category: str | None
+    ticket_refs: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    amounts: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+
+    @classmethod
+    def from_identifiers(
+        cls,
+        complaint_id: int,
+        *,
+        text: str,
+        author: str | None,
+        published_at: datetime | None,
+        category: str | None,
+        identifiers: dict[str, Any],
+    ) -> ComplaintFacts:
+        def strings(key: str) -> tuple[str, ...]:
+            return tuple(str(item) for item in identifiers.get(key) or () if item)
+
+        amounts = tuple(
+            str(item.get("value")) if isinstance(item, dict) else str(item)
+            for item in identifiers.get("amounts") or ()
+        )
+        return cls(
+            complaint_id=complaint_id,
+            text=text,
+            author=author,
+            published_at=published_at,
+            category=category,
+            ticket_refs=strings("ticket_refs"),
+            emails=strings("emails"),
+            phones=strings("phones"),
+            amounts=tuple(a for a in amounts if a and a != "None"),
+            places=strings("places"),
+            dates=strings("dates"),
+        )
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What the matcher knows of a candidate ticket."""
+
+    ticket_id: int
+    external_id: str
+    text: str
+    customer_id: int | None
+    created_at: datetime
+    status: str
+    solved_at: datetime | None
+    category: str | None
+    customer_name: str | None = None
+    amounts: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+
+
+@dataclass
+class Candidate:
+    """A ticket proposed for a complaint, and what proposed it."""
+
+    ticket: TicketFacts
+    channels: set[str] = field(default_factory=set)
+    reference: str = "none"  # exact | near | other | none
+    identity: str = "none"  # exact | name | none
+    similarity: float = 0.0

@@ -1,0 +1,121 @@
+"""Compare a complaint with a candidate ticket, feature by feature, at levels.
+
+Each feature has a fixed, ordered set of levels (as in Fellegi-Sunter record
+linkage); the scorer turns each level into a log2 weight fitted on labelled
+data. The band edges here describe the data (how similar, how long ago), the
+weights say how much each band is worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "reference": ("exact", "near", "other", "none"),
+    "identity": ("exact", "name", "none"),
+    "text": ("high", "medium", "low", "none"),
+    "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
+    "status": ("open", "solved_recently", "solved_long_ago"),
+    "category": ("agree", "disagree", "unknown"),
+    "details": ("two_plus", "one", "none"),
+}
+
+# Cosine similarity bands of the character n-gram index.
+TEXT_BANDS = ((0.5, "high"), (0.3, "medium"), (0.15, "low"))
+# A ticket solved this long before the post is unlikely to be what it is about.
+SOLVED_RECENTLY = timedelta(days=30)
+# Clocks and imports disagree by minutes; a ticket opened the same hour still counts.
+CLOCK_SLACK = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One feature's level for one (complaint, ticket) pair."""
+
+    feature: str
+    level: str
+
+
+def text_level(similarity: float) -> str:
+    for edge, level in TEXT_BANDS:
+        if similarity >= edge:
+            return level
+    return "none"
+
+
+def time_level(published_at: datetime | None, created_at: datetime) -> str:
+    if published_at is None:
+        return "unknown"
+    gap = published_at - created_at
+    if gap < -CLOCK_SLACK:
+        return "after_post"
+    if gap <= timedelta(days=3):
+        return "days_0_3"
+    if gap <= timedelta(days=21):
+        return "days_3_21"
+    if gap <= timedelta(days=90):
+        return "days_21_90"
+    return "older"
+
+
+def status_level(ticket: TicketFacts, published_at: datetime | None) -> str:
+    if ticket.status not in ("solved", "closed") or ticket.solved_at is None:
+        return "open"
+    if published_at is None or published_at - ticket.solved_at <= SOLVED_RECENTLY:
+        return "solved_recently"
+    return "solved_long_ago"
+
+
+def category_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
+    if (
+        not complaint.category
+        or not ticket.category
+        or "other"
+        in (
+            complaint.category,
+            ticket.category,
+        )
+    ):
+        return "unknown"
+    return "agree" if complaint.category == ticket.category else "disagree"
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
+    """Amounts, places and dates the post and the ticket both name."""
+    shared: list[str] = []
+    ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
+    shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
+    ticket_places = {fold(p) for p in ticket.places}
+    shared.extend(f"place {p}" for p in complaint.places if fold(p) in ticket_places)
+    ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
+    shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
+    return shared
+
+
+def details_level(count: int) -> str:
+    return "two_plus" if count >= 2 else "one" if count == 1 else "none"
+
+
+def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]:
+    """Every feature's level for this pair, in the order of LEVELS."""
+    ticket = candidate.ticket
+    return [
+        Comparison("reference", candidate.reference),
+        Comparison("identity", candidate.identity),
+        Comparison("text", text_level(candidate.similarity)),
+        Comparison("time", time_level(complaint.published_at, ticket.created_at)),
+        Comparison("status", status_level(ticket, complaint.published_at)),
+        Comparison("category", category_level(complaint, ticket)),
+        Comparison("details", details_level(len(shared_details(complaint, ticket)))),
+    ]

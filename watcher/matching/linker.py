@@ -1,0 +1,316 @@
+"""The matching stage: decide what each complaint is, write matches, keep people's calls.
+
+`decide` is pure (scored candidates in, a decision out); `match_complaints`
+applies it to stored complaints that need matching. A decision made by a
+person (confirm, reject, relink) is never overwritten by a re-run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watcher.config import Config
+from watcher.matching.candidates import ChannelLimits, MatchContext
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
+from watcher.matching.features import compare
+from watcher.matching.scoring import Score, Weights, score, shipped_weights
+from watcher.models import AuditEvent, Complaint, Match, Post
+
+MACHINE = "watcher"
+DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "duplicate")
+# Decisions a later post of the same story inherits.
+STORY_DECISIONS = ("linked", "review", "new_ticket")
+REVIEW_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    link: float = 6.7
+    margin: float = 3.3
+    review: float = 0.0
+
+    @classmethod
+    def from_config(cls, config: Config) -> Thresholds:
+        return cls(
+            link=config["MATCH_LINK_THRESHOLD"],
+            margin=config["MATCH_MARGIN"],
+            review=config["MATCH_REVIEW_THRESHOLD"],
+        )
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    score: Score
+
+    @property
+    def ticket(self) -> TicketFacts:
+        return self.candidate.ticket
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    best: Scored | None = None
+    runners_up: tuple[Scored, ...] = ()
+    reason: str = ""
+
+
+def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
+    """linked, review or new_ticket for a brand complaint's scored candidates."""
+    ranked = sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
+    if not ranked or ranked[0].score.total < thresholds.review:
+        return Decision("new_ticket", reason="no credible ticket")
+    best, rest = ranked[0], tuple(ranked[1:])
+    gap = best.score.total - rest[0].score.total if rest else float("inf")
+    if best.score.total >= thresholds.link and gap >= thresholds.margin:
+        return Decision("linked", best, rest, reason=f"score {best.score.total:.1f}")
+    why = (
+        f"runner-up {rest[0].ticket.external_id} within {gap:.1f}"
+        if gap < thresholds.margin
+        else f"score {best.score.total:.1f} below {thresholds.link:.1f}"
+    )
+    return Decision("review", best, rest, reason=why)
+
+
+def score_candidates(
+    facts: ComplaintFacts, candidates: Sequence[Candidate], weights: Weights
+) -> list[Scored]:
+    return [Scored(c, score(compare(facts, c), weights)) for c in candidates]
+
+
+@dataclass
+class MatchResult:
+    decisions: Counter[str] = field(default_factory=Counter)
+    kept_by_person: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.decisions.values()) + self.kept_by_person
+
+
+DetailsFn = Callable[[str], dict[str, Any]]
+
+
+def _identifier_extractor(config: Config) -> DetailsFn:
+    from watcher.understanding.identifiers import extract_identifiers
+
+    patterns = tuple(config["TICKETS_REF_PATTERNS"])
+    return lambda text: extract_identifiers(text, patterns)
+
+
+class Linker:
+    """Matches complaints against a context that is loaded once and refreshed."""
+
+    def __init__(self, config: Config, *, weights: Weights | None = None) -> None:
+        self.config = config
+        self.weights = weights or shipped_weights()
+        self.thresholds = Thresholds.from_config(config)
+        self.context = MatchContext(
+            limits=ChannelLimits(
+                top_k=config["MATCH_TOP_K"],
+                window=config["MATCH_WINDOW"],
+                solved_window=config["MATCH_SOLVED_WINDOW"],
+            )
+        )
+        self._extract = _identifier_extractor(config)
+        self._details: dict[int, TicketFacts] = {}
+
+    def facts(self, complaint: Complaint) -> ComplaintFacts:
+        post = complaint.post
+        return ComplaintFacts.from_identifiers(
+            complaint.id,
+            text="\n".join(filter(None, [post.title, post.text])),
+            author=post.author,
+            published_at=post.published_at,
+            category=complaint.category,
+            identifiers=complaint.identifiers or {},
+        )
+
+    def _with_details(self, ticket: TicketFacts) -> TicketFacts:
+        cached = self._details.get(ticket.ticket_id)
+        if cached is None or cached.text != ticket.text:
+            found = self._extract(ticket.text)
+            amounts = tuple(
+                str(a.get("value")) if isinstance(a, dict) else str(a)
+                for a in found.get("amounts") or ()
+            )
+            cached = dataclasses.replace(
+                ticket,
+                amounts=amounts,
+                places=tuple(found.get("places") or ()),
+                dates=tuple(found.get("dates") or ()),
+            )
+            self._details[ticket.ticket_id] = cached
+        return cached
+
+    def rank(self, complaint: Complaint) -> list[Scored]:
+        """Every candidate for a complaint with its score, best first."""
+        facts = self.facts(complaint)
+        candidates = self.context.candidates(facts)
+        for candidate in candidates:
+            candidate.ticket = self._with_details(candidate.ticket)
+        scored = score_candidates(facts, candidates, self.weights)
+        return sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
+
+    def run(
+        self,
+        session: Session,
+        *,
+        now: datetime | None = None,
+        progress: Callable[[int], None] | None = None,
+        only: Sequence[int] | None = None,
+    ) -> MatchResult:
+        """Match every complaint that needs it, oldest post first; commits in batches."""
+        now = now or datetime.now(UTC)
+        self.context.refresh(session, now)
+        query = (
+            select(Complaint)
+            .join(Post, Complaint.post_id == Post.id)
+            .where(Complaint.needs_matching.is_(True))
+            .order_by(Post.published_at.is_(None), Post.published_at, Post.id)
+        )
+        if only is not None:
+            query = query.where(Complaint.id.in_(only))
+        result = MatchResult()
+        for complaint in session.scalars(query).all():
+            outcome = self.match_one(session, complaint, now)
+            if outcome is None:
+                result.kept_by_person += 1
+            else:
+                result.decisions[outcome] += 1
+            if progress:
+                progress(1)
+            session.flush()
+        return result
+
+    def match_one(self, session: Session, complaint: Complaint, now: datetime) -> str | None:
+        """Decide one complaint and write it; None when a person's decision stands."""
+        complaint.needs_matching = False
+        if complaint.decided_by not in (None, MACHINE):
+            return None
+        evidence: list[dict[str, Any]] = []
+        duplicate_of: Complaint | None = None
+        decision: Decision
+        if not complaint.about_brand:
+            decision = Decision("off_brand", reason="not about a watched brand")
+        elif not complaint.is_complaint:
+            decision = Decision("not_complaint", reason="not a complaint")
+        else:
+            duplicate_of = _story_root(session, complaint)
+            if duplicate_of is not None:
+                decision = Decision("duplicate", reason="same story as an earlier post")
+            else:
+                decision = decide(self.rank(complaint), self.thresholds)
+        ticket_id: int | None = None
+        if decision.best is not None:
+            evidence = [e.as_dict() for e in decision.best.score.evidence]
+            # A review names the best candidate; it is not a link until a person confirms.
+            ticket_id = decision.best.ticket.ticket_id
+        if duplicate_of is not None:
+            ticket_id = duplicate_of.decision_ticket_id
+        changed = (
+            complaint.decision,
+            complaint.decision_ticket_id,
+            complaint.duplicate_of_id,
+        ) != (decision.kind, ticket_id, duplicate_of.id if duplicate_of else None)
+        complaint.decision = decision.kind
+        complaint.decision_ticket_id = ticket_id
+        complaint.duplicate_of_id = duplicate_of.id if duplicate_of else None
+        complaint.decision_score = (
+            round(decision.best.score.total, 3) if decision.best is not None else None
+        )
+        complaint.decision_evidence = evidence
+        complaint.decided_by = MACHINE
+        complaint.decided_at = now
+        _sync_matches(session, complaint, decision)
+        if changed:
+            session.add(
+                AuditEvent(
+                    at=now,
+                    actor=MACHINE,
+                    action="matched",
+                    subject_type="complaint",
+                    subject_id=str(complaint.id),
+                    details={
+                        "decision": decision.kind,
+                        "ticket_id": ticket_id,
+                        "score": complaint.decision_score,
+                        "reason": decision.reason,
+                    },
+                )
+            )
+        return decision.kind
+
+
+def _story_root(session: Session, complaint: Complaint) -> Complaint | None:
+    """The earliest decided complaint of the same story, if this post is not it."""
+    post = complaint.post
+    if post.story_id is None:
+        return None
+    earlier = session.scalars(
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.story_id == post.story_id,
+            Complaint.id != complaint.id,
+            Complaint.decision.in_(STORY_DECISIONS),
+        )
+        .order_by(Post.published_at, Post.id)
+    ).all()
+    for other in earlier:
+        other_post = other.post
+        if (other_post.published_at, other_post.id) < (post.published_at, post.id):
+            return other
+    return None
+
+
+def _sync_matches(session: Session, complaint: Complaint, decision: Decision) -> None:
+    """Machine match rows follow the decision; rows a person confirmed or rejected stay."""
+    wanted: dict[int, tuple[float, list[dict[str, Any]], str]] = {}
+    if decision.kind == "linked" and decision.best is not None:
+        best = decision.best
+        wanted[best.ticket.ticket_id] = (
+            best.score.total,
+            [e.as_dict() for e in best.score.evidence],
+            "auto",
+        )
+    elif decision.kind == "review" and decision.best is not None:
+        for item in (decision.best, *decision.runners_up)[:REVIEW_CANDIDATES]:
+            wanted[item.ticket.ticket_id] = (
+                item.score.total,
+                [e.as_dict() for e in item.score.evidence],
+                "pending_review",
+            )
+    existing = {
+        m.ticket_id: m
+        for m in session.scalars(select(Match).where(Match.complaint_id == complaint.id))
+    }
+    for ticket_id, match in existing.items():
+        if match.decided_by != MACHINE:
+            continue
+        if ticket_id not in wanted:
+            session.delete(match)
+    for ticket_id, (total, evidence, status) in wanted.items():
+        current = existing.get(ticket_id)
+        if current is None:
+            session.add(
+                Match(
+                    complaint_id=complaint.id,
+                    ticket_id=ticket_id,
+                    score=round(total, 3),
+                    evidence=evidence,
+                    status=status,
+                    decided_by=MACHINE,
+                )
+            )
+        elif current.decided_by == MACHINE:
+            current.score, current.evidence, current.status = round(total, 3), evidence, status

@@ -1,0 +1,112 @@
+"""Explainable match weights: a score is the sum of per-feature log2 weights.
+
+Each level's weight is log2(m / u), where m is how often the level occurs among
+true links and u among wrong candidates (Fellegi-Sunter, as in Splink). The
+prior, log2 of the odds that a candidate is the right ticket, starts the sum,
+so a score above 0 means "more likely right than wrong" and every point doubles
+the odds. Weights are fitted by `watcher.matching.fit` and shipped in
+weights.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from watcher.matching.features import LEVELS, Comparison
+
+WEIGHTS_FILE = "weights.json"
+# Add-one smoothing: a level never seen among true links still gets a finite weight.
+SMOOTHING = 1.0
+
+
+@dataclass(frozen=True)
+class Evidence:
+    feature: str
+    level: str
+    weight: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "level": self.level, "weight": round(self.weight, 3)}
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def probability(self) -> float:
+        """Posterior probability that this candidate is the complaint's ticket."""
+        return float(1.0 / (1.0 + 2.0 ** (-self.total)))
+
+
+@dataclass(frozen=True)
+class Weights:
+    prior: float
+    levels: dict[str, dict[str, float]]
+    meta: dict[str, Any]
+
+    def as_json(self) -> str:
+        body = {"prior": self.prior, "levels": self.levels, "meta": self.meta}
+        return json.dumps(body, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Weights:
+        body = json.loads(text)
+        levels = {f: {lv: float(w) for lv, w in ws.items()} for f, ws in body["levels"].items()}
+        for feature, names in LEVELS.items():
+            missing = set(names) - set(levels.get(feature, {}))
+            if missing:
+                raise ValueError(f"weights: feature {feature!r} lacks levels {sorted(missing)}")
+        return cls(prior=float(body["prior"]), levels=levels, meta=body.get("meta", {}))
+
+
+@lru_cache(maxsize=1)
+def shipped_weights() -> Weights:
+    """The weights fitted on the project's labelled set, packaged with watcher."""
+    text = files("watcher.matching").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    return Weights.from_json(text)
+
+
+def score(comparisons: Sequence[Comparison], weights: Weights) -> Score:
+    """Sum of the prior and each compared level's weight, with the evidence."""
+    evidence = [Evidence("prior", "candidate", weights.prior)]
+    evidence.extend(
+        Evidence(c.feature, c.level, weights.levels[c.feature][c.level]) for c in comparisons
+    )
+    return Score(total=sum(e.weight for e in evidence), evidence=tuple(evidence))
+
+
+def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weights:
+    """Estimate m and u per level from labelled candidate pairs; weight = log2(m/u)."""
+    matched: Counter[tuple[str, str]] = Counter()
+    unmatched: Counter[tuple[str, str]] = Counter()
+    n_match = n_non = 0
+    for comparisons, is_match in pairs:
+        counter = matched if is_match else unmatched
+        if is_match:
+            n_match += 1
+        else:
+            n_non += 1
+        counter.update((c.feature, c.level) for c in comparisons)
+    if not n_match or not n_non:
+        raise ValueError("fitting needs both true and wrong candidate pairs")
+    levels: dict[str, dict[str, float]] = {}
+    for feature, names in LEVELS.items():
+        k = len(names)
+        levels[feature] = {}
+        for level in names:
+            m = (matched[(feature, level)] + SMOOTHING) / (n_match + k * SMOOTHING)
+            u = (unmatched[(feature, level)] + SMOOTHING) / (n_non + k * SMOOTHING)
+            levels[feature][level] = round(math.log2(m / u), 4)
+    prior = round(math.log2(n_match / n_non), 4)
+    return Weights(
+        prior=prior, levels=levels, meta={"true_pairs": n_match, "wrong_pairs": n_non, **meta}
+    )
