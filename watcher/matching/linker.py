@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from watcher.config import Config
 from watcher.matching.candidates import ChannelLimits, MatchContext
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
-from watcher.matching.features import compare
+from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
 
@@ -81,12 +81,6 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     return Decision("review", best, rest, reason=why)
 
 
-def score_candidates(
-    facts: ComplaintFacts, candidates: Sequence[Candidate], weights: Weights
-) -> list[Scored]:
-    return [Scored(c, score(compare(facts, c), weights)) for c in candidates]
-
-
 @dataclass
 class MatchResult:
     decisions: Counter[str] = field(default_factory=Counter)
@@ -112,7 +106,7 @@ class Linker:
 
     def __init__(self, config: Config, *, weights: Weights | None = None) -> None:
         self.config = config
-        self.weights = weights or shipped_weights()
+        self.weights = weights if weights is not None else shipped_weights()
         self.thresholds = Thresholds.from_config(config)
         self.context = MatchContext(
             limits=ChannelLimits(
@@ -152,13 +146,17 @@ class Linker:
             self._details[ticket.ticket_id] = cached
         return cached
 
-    def rank(self, complaint: Complaint) -> list[Scored]:
-        """Every candidate for a complaint with its score, best first."""
+    def compared(self, complaint: Complaint) -> list[tuple[Candidate, list[Comparison]]]:
+        """Every candidate for a complaint with its feature levels (what fitting needs)."""
         facts = self.facts(complaint)
         candidates = self.context.candidates(facts)
         for candidate in candidates:
             candidate.ticket = self._with_details(candidate.ticket)
-        scored = score_candidates(facts, candidates, self.weights)
+        return [(candidate, compare(facts, candidate)) for candidate in candidates]
+
+    def rank(self, complaint: Complaint) -> list[Scored]:
+        """Every candidate for a complaint with its score, best first."""
+        scored = [Scored(c, score(levels, self.weights)) for c, levels in self.compared(complaint)]
         return sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
 
     def run(

@@ -1,0 +1,103 @@
+"""Feature levels: each band and each agreement, on plain facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold, ref_digits
+from watcher.matching.features import (
+    LEVELS,
+    compare,
+    details_level,
+    shared_details,
+    status_level,
+    text_level,
+    time_level,
+)
+
+T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
+
+
+def ticket(**fields: object) -> TicketFacts:
+    values: dict[str, object] = {
+        "ticket_id": 1,
+        "external_id": "NT-10001",
+        "text": "Brak internetu",
+        "customer_id": 1,
+        "created_at": T0,
+        "status": "open",
+        "solved_at": None,
+        "category": "outage",
+    } | fields
+    return TicketFacts(**values)  # type: ignore[arg-type]
+
+
+def complaint(**fields: object) -> ComplaintFacts:
+    values: dict[str, object] = {
+        "complaint_id": 1,
+        "text": "x",
+        "author": None,
+        "published_at": T0 + timedelta(days=5),
+        "category": "outage",
+    } | fields
+    return ComplaintFacts(**values)  # type: ignore[arg-type]
+
+
+def test_fold_removes_polish_diacritics_including_l_stroke() -> None:
+    assert fold("Zażółć GĘŚLĄ jaźń Łódź") == "zazolc gesla jazn lodz"
+
+
+@pytest.mark.parametrize(
+    ("ref", "digits"), [("NT-10234", "10234"), ("#10234", "10234"), ("nr 10 234", "10234")]
+)
+def test_reference_digits(ref: str, digits: str) -> None:
+    assert ref_digits(ref) == digits
+
+
+@pytest.mark.parametrize(
+    ("similarity", "level"),
+    [(0.9, "high"), (0.5, "high"), (0.35, "medium"), (0.2, "low"), (0.01, "none")],
+)
+def test_text_bands(similarity: float, level: str) -> None:
+    assert text_level(similarity) == level
+
+
+@pytest.mark.parametrize(
+    ("days", "level"),
+    [(-2, "after_post"), (0, "days_0_3"), (10, "days_3_21"), (40, "days_21_90"), (200, "older")],
+)
+def test_time_gap_bands(days: int, level: str) -> None:
+    assert time_level(T0 + timedelta(days=days), T0) == level
+
+
+def test_time_unknown_without_a_publication_date() -> None:
+    assert time_level(None, T0) == "unknown"
+
+
+def test_status_levels() -> None:
+    published = T0 + timedelta(days=60)
+    assert status_level(ticket(), published) == "open"
+    recent = ticket(status="solved", solved_at=published - timedelta(days=3))
+    assert status_level(recent, published) == "solved_recently"
+    old = ticket(status="closed", solved_at=published - timedelta(days=50))
+    assert status_level(old, published) == "solved_long_ago"
+
+
+def test_shared_details_compare_amounts_places_and_dates() -> None:
+    post = complaint(amounts=("120.00", "5"), places=("Kraków",), dates=("--11-12",))
+    t = ticket(amounts=("120.00",), places=("krakow",), dates=("2026-11-12",))
+    assert shared_details(post, t) == ["amount 120.00", "place Kraków", "date --11-12"]
+    assert (
+        details_level(3) == "two_plus" and details_level(1) == "one" and details_level(0) == "none"
+    )
+
+
+def test_compare_gives_every_feature_in_order() -> None:
+    levels = compare(complaint(category="billing"), Candidate(ticket(), reference="exact"))
+    assert [c.feature for c in levels] == list(LEVELS)
+    by_feature = {c.feature: c.level for c in levels}
+    assert by_feature["reference"] == "exact"
+    assert by_feature["category"] == "disagree"
+    assert all(c.level in LEVELS[c.feature] for c in levels)

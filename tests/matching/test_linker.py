@@ -1,0 +1,267 @@
+"""The matching stage on a real database: decisions, match rows, people's calls kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watcher.config import load_config
+from watcher.formats.posts import parse_post
+from watcher.formats.tickets import parse_ticket
+from watcher.matching.decisions import export_decisions
+from watcher.matching.features import LEVELS, Comparison
+from watcher.matching.linker import Linker
+from watcher.matching.scoring import Weights, fit
+from watcher.models import AuditEvent, Complaint, Match, Post, Story
+from watcher.posts import store_posts
+from watcher.tickets.store import import_tickets
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def _ticket(id_: str, **cells: Any) -> Any:
+    row = {"id": id_, "status": "open", "created_at": "2026-11-05T09:00:00Z"} | cells
+    return parse_ticket(row, UTC)
+
+
+TICKETS = [
+    _ticket(
+        "NT-10001",
+        subject="Brak internetu od tygodnia",
+        description="Modem miga na czerwono, nie mogę pracować zdalnie. ul. Długa 5, Kraków.",
+        category="outage",
+        customer_id="C-1",
+        requester_name="Jan Kowalski",
+        requester_email="jan.kowalski@example.pl",
+        requester_handles="twitter:jkowalski",
+    ),
+    _ticket(
+        "NT-10002",
+        subject="Faktura zawyżona",
+        description="Naliczono 120 zł za usługę, której nie zamawiałam.",
+        category="billing",
+        customer_id="C-2",
+        requester_name="Anna Nowak",
+        requester_phone="602 345 678",
+        requester_handles="reddit:ania_n",
+    ),
+    _ticket(
+        "NT-10003",
+        subject="Instalacja światłowodu opóźniona",
+        description="Technik miał przyjść 12.11, nikt się nie pojawił.",
+        category="installation",
+        customer_id="C-3",
+        requester_name="Piotr Zieliński",
+    ),
+    _ticket(
+        "NT-09001",
+        subject="Dekoder nie działa",
+        description="Dekoder restartuje się.",
+        category="tv",
+        customer_id="C-1",
+        status="closed",
+        created_at="2026-01-05T09:00:00Z",
+        solved_at="2026-01-09T09:00:00Z",
+        first_response_at="2026-01-06T09:00:00Z",
+    ),
+]
+
+
+def _levels(**chosen: str) -> list[Comparison]:
+    return [Comparison(f, chosen.get(f, names[-1])) for f, names in LEVELS.items()]
+
+
+def _weights() -> Weights:
+    """Weights fitted on a small labelled sample, so the test does not rely on the shipped file."""
+    right = [
+        _levels(reference="exact", identity="exact", text="high"),
+        _levels(reference="exact", text="medium"),
+        _levels(identity="exact", text="high", time="days_3_21"),
+        _levels(identity="exact", text="medium", category="agree"),
+        _levels(identity="name", text="high", details="one"),
+        _levels(text="high", details="two_plus", category="agree"),
+    ] * 3
+    wrong = [
+        _levels(reference="other", text="low"),
+        _levels(text="low", category="disagree"),
+        _levels(identity="exact", text="none", status="solved_long_ago"),
+        _levels(text="medium"),
+        _levels(),
+        _levels(text="low"),
+    ] * 8
+    return fit([(p, True) for p in right] + [(p, False) for p in wrong])
+
+
+def _post(external_id: str, text: str, **fields: Any) -> Any:
+    row = {
+        "source": "forum",
+        "external_id": external_id,
+        "text": text,
+        "published_at": "2026-11-15T10:00:00Z",
+    } | fields
+    return parse_post(row)
+
+
+def _complaint(session: Session, external_id: str, **fields: Any) -> Complaint:
+    post = session.scalar(select(Post).where(Post.external_id == external_id))
+    assert post is not None
+    values: dict[str, Any] = {
+        "is_complaint": True,
+        "about_brand": True,
+        "brand": "Netia",
+        "confidence": 0.9,
+        "identifiers": {},
+    } | fields
+    complaint = Complaint(post_id=post.id, **values)
+    session.add(complaint)
+    session.flush()
+    return complaint
+
+
+@pytest.fixture
+def linker(tmp_path: Any) -> Linker:
+    config = load_config(None, overrides={"TICKETS_REF_PATTERNS": [r"NT-\d+"]})
+    return Linker(config, weights=_weights())
+
+
+@pytest.fixture
+def seeded(session: Session) -> Session:
+    import_tickets(session, TICKETS)
+    store_posts(
+        session,
+        [
+            _post(
+                "p-ref", "Netia, zgłoszenie NT-10002 wisi od tygodnia. Faktura zawyżona o 120 zł!"
+            ),
+            _post(
+                "p-handle",
+                "Netia nie działa od tygodnia, modem miga na czerwono, nie mogę pracować",
+                author="jkowalski",
+            ),
+            _post("p-none", "Netia zepsuła mi router i nikt nie odpisuje", author="someone"),
+            _post("p-praise", "Dzięki Netia za szybki serwis", author="fan"),
+            _post("p-two", "Netia: NT-10001 i NT-10002 bez odpowiedzi", author="troll"),
+        ],
+    )
+    session.flush()
+    return session
+
+
+def _decision(session: Session, external_id: str) -> dict[str, Any]:
+    return next(r for r in export_decisions(session) if r["external_id"] == external_id)
+
+
+def test_reference_and_identity_link_the_right_ticket(seeded: Session, linker: Linker) -> None:
+    _complaint(seeded, "p-ref", category="billing", identifiers={"ticket_refs": ["NT-10002"]})
+    _complaint(seeded, "p-handle", category="outage")
+    result = linker.run(seeded, now=NOW)
+    assert result.decisions["linked"] == 2
+    assert _decision(seeded, "p-ref")["ticket_id"] == "NT-10002"
+    handle = _decision(seeded, "p-handle")
+    assert handle["decision"] == "linked" and handle["ticket_id"] == "NT-10001"
+    features = {e["feature"]: e["level"] for e in handle["evidence"]}
+    assert features["identity"] == "exact" and features["reference"] == "none"
+    match = seeded.scalars(select(Match)).all()
+    assert {m.status for m in match} == {"auto"} and len(match) == 2
+
+
+def test_no_credible_candidate_is_a_new_ticket(seeded: Session, linker: Linker) -> None:
+    _complaint(seeded, "p-none", category="equipment")
+    linker.run(seeded, now=NOW)
+    assert _decision(seeded, "p-none")["decision"] == "new_ticket"
+    assert seeded.scalar(select(func.count()).select_from(Match)) == 0
+
+
+def test_two_cited_tickets_go_to_review(seeded: Session, linker: Linker) -> None:
+    _complaint(seeded, "p-two", identifiers={"ticket_refs": ["NT-10001", "NT-10002"]})
+    linker.run(seeded, now=NOW)
+    row = _decision(seeded, "p-two")
+    assert row["decision"] == "review"
+    statuses = seeded.scalars(select(Match.status)).all()
+    assert sorted(statuses) == ["pending_review", "pending_review"]
+
+
+def test_non_complaints_and_off_brand_are_never_linked(seeded: Session, linker: Linker) -> None:
+    _complaint(seeded, "p-praise", is_complaint=False)
+    _complaint(seeded, "p-ref", about_brand=False, identifiers={"ticket_refs": ["NT-10002"]})
+    linker.run(seeded, now=NOW)
+    assert _decision(seeded, "p-praise")["decision"] == "not_complaint"
+    assert _decision(seeded, "p-ref")["decision"] == "off_brand"
+    assert _decision(seeded, "p-ref")["ticket_id"] is None
+    assert seeded.scalar(select(func.count()).select_from(Match)) == 0
+
+
+def test_later_post_of_a_story_is_a_duplicate_with_the_storys_ticket(
+    seeded: Session, linker: Linker
+) -> None:
+    story = Story(title="x")
+    seeded.add(story)
+    seeded.flush()
+    for external_id in ("p-ref", "p-none"):
+        seeded.scalar(select(Post).where(Post.external_id == external_id)).story_id = story.id  # type: ignore[union-attr]
+    seeded.scalar(select(Post).where(Post.external_id == "p-none")).published_at = datetime(  # type: ignore[union-attr]
+        2026, 11, 16, tzinfo=UTC
+    )
+    _complaint(seeded, "p-ref", identifiers={"ticket_refs": ["NT-10002"]})
+    _complaint(seeded, "p-none")
+    linker.run(seeded, now=NOW)
+    dup = _decision(seeded, "p-none")
+    assert dup["decision"] == "duplicate"
+    assert dup["duplicate_of"] == "p-ref" and dup["ticket_id"] == "NT-10002"
+
+
+def test_rerun_changes_nothing(seeded: Session, linker: Linker) -> None:
+    _complaint(seeded, "p-ref", identifiers={"ticket_refs": ["NT-10002"]})
+    linker.run(seeded, now=NOW)
+    before = list(export_decisions(seeded))
+    audits = seeded.scalar(select(func.count()).select_from(AuditEvent))
+    for complaint in seeded.scalars(select(Complaint)):
+        complaint.needs_matching = True
+    linker.run(seeded, now=NOW)
+    assert list(export_decisions(seeded)) == before
+    assert seeded.scalar(select(func.count()).select_from(AuditEvent)) == audits
+    assert seeded.scalar(select(func.count()).select_from(Match)) == 1
+
+
+def test_a_persons_decision_is_never_overwritten(seeded: Session, linker: Linker) -> None:
+    complaint = _complaint(seeded, "p-ref", identifiers={"ticket_refs": ["NT-10002"]})
+    linker.run(seeded, now=NOW)
+    match = seeded.scalars(select(Match)).one()
+    match.status, match.decided_by = "rejected", "lead@example.com"
+    complaint.decision, complaint.decision_ticket_id = "new_ticket", None
+    complaint.decided_by, complaint.needs_matching = "lead@example.com", True
+    result = linker.run(seeded, now=NOW)
+    assert result.kept_by_person == 1
+    seeded.refresh(match)
+    assert (match.status, match.decided_by) == ("rejected", "lead@example.com")
+    assert _decision(seeded, "p-ref")["decision"] == "new_ticket"
+
+
+def test_reference_typo_of_the_authors_own_ticket_is_near(seeded: Session, linker: Linker) -> None:
+    complaint = _complaint(seeded, "p-handle", identifiers={"ticket_refs": ["NT-10011"]})
+    linker.context.refresh(seeded, NOW)
+    best = linker.rank(complaint)[0]
+    assert best.ticket.external_id == "NT-10001"
+    assert {e.feature: e.level for e in best.score.evidence}["reference"] == "near"
+
+
+def test_inflected_name_in_the_text_finds_the_customer(seeded: Session, linker: Linker) -> None:
+    store_posts(
+        seeded,
+        [
+            _post(
+                "p-name",
+                "Netia od miesiąca zwodzi Piotra Zielińskiego z instalacją na instalację Netii",
+            )
+        ],
+    )
+    seeded.flush()
+    complaint = _complaint(seeded, "p-name", category="installation")
+    linker.context.refresh(seeded, NOW)
+    ranked = linker.rank(complaint)
+    assert ranked[0].ticket.external_id == "NT-10003"
+    assert "identity" in ranked[0].candidate.channels
