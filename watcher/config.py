@@ -122,6 +122,27 @@ SETTINGS: tuple[Setting, ...] = (
         toml="sla.premium.resolution",
     ),
     Setting(
+        "LANGUAGES",
+        ["pl", "en"],
+        "Languages posts are read in (ISO 639-1); others are reported as such.",
+        kind="list",
+        toml="understanding.languages",
+    ),
+    Setting(
+        "STORY_WINDOW",
+        "7d",
+        "Posts this close in time may join one story (a blog post and its Reddit link).",
+        kind="duration",
+        toml="stories.window",
+    ),
+    Setting(
+        "STORY_SIMILARITY",
+        0.6,
+        "Estimated Jaccard similarity of word 3-shingles above which two texts are one story.",
+        kind="float",
+        toml="stories.similarity",
+    ),
+    Setting(
         "MATCH_LINK_THRESHOLD",
         6.7,
         "Score (log2 odds) at or above which the best candidate is linked; 6.7 is P >= 0.99.",

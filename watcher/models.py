@@ -110,6 +110,8 @@ class Story(Base):
     first_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    posts: Mapped[list[Post]] = relationship(back_populates="story")
+
 
 class Post(Base):
     """One public item as read; unique by (source, external_id)."""
@@ -136,7 +138,7 @@ class Post(Base):
     edited_at: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
-    story: Mapped[Story | None] = relationship()
+    story: Mapped[Story | None] = relationship(back_populates="posts")
 
 
 class Complaint(Base):

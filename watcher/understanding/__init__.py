@@ -1,0 +1,1 @@
+"""Understanding posts: language, brand, complaint, category, severity, identifiers, loudness."""

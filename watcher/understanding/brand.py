@@ -1,0 +1,133 @@
+"""Is a post about a watched brand? Aliases with Polish inflection, exclusions, competitors.
+
+Matching runs on the normalised, diacritics-folded text, so "Netię", "Netie",
+"NETII" and a "Nеtia" spelled with a Cyrillic е all count, while "Netiaczek"
+or "internetia" do not. A post that names the brand only in passing while its
+grievance is with a competitor ("switched from Netia to Orange and Orange is
+down") is not about the brand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from watcher.config import Brand
+from watcher.understanding.text import normalise
+
+# Polish case endings (diacritics folded) an alias may take: Netia/Netii/Netię/Netią/Netio,
+# Dropss/Dropssa/Dropssem/Dropssie/Dropssowi.
+_ENDINGS = (
+    "",
+    "a",
+    "i",
+    "ii",
+    "e",
+    "o",
+    "u",
+    "y",
+    "em",
+    "ie",
+    "owi",
+    "ach",
+    "ami",
+    "om",
+    "ow",
+    "iem",
+)
+DEFAULT_COMPETITORS = (
+    "Orange", "Play", "T-Mobile", "Plus", "UPC", "Vectra", "Inea", "Toya", "Polsat Box",
+    "Multimedia Polska", "Netia", "Comcast", "Verizon", "Vodafone", "BT", "Virgin Media",
+)  # fmt: skip
+_SWITCH = re.compile(
+    r"\b(?:przeszed\w*|przeszl\w*|zmienil\w*|odszed\w*|odeszl\w*|ucieklem|ucieklam|"
+    r"switched|moved|left|went)\s(?:z|ze|from|od)?\s?(?P<from>[\w-]+(?:\s[\w-]+)?)\s"
+    r"(?:do|na|to|for)\s(?P<to>[\w-]+)"
+)
+_COMPARE = re.compile(
+    r"\b(?:unlike|w przeciwienstwie do|inaczej niz|lepsz\w* niz|better than|zamiast|instead of)"
+    r"\s(?P<name>[\w-]+)"
+)
+
+
+@dataclass(frozen=True)
+class BrandMention:
+    brand: str | None  # the watched brand the post is about, if any
+    about_brand: bool
+    mentions: tuple[str, ...]  # the alias forms found, as written
+    reasons: tuple[str, ...]
+
+
+def _fold_phrase(phrase: str) -> str:
+    return normalise(phrase).ascii_folded
+
+
+@lru_cache(maxsize=256)
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    folded = _fold_phrase(alias)
+    stem = folded[:-1] if len(folded) > 3 and folded[-1] in "aeo" else folded
+    endings = "|".join(sorted({folded[len(stem) :], *_ENDINGS}, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-]){re.escape(stem)}(?:{endings})(?![\w-])")
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return list(pattern.finditer(text))
+
+
+def _names_competitor(name: str, brand: Brand, competitors: Sequence[str]) -> bool:
+    return any(
+        _alias_pattern(c).fullmatch(name)
+        for c in competitors
+        if c.casefold() != brand.name.casefold()
+    )
+
+
+def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str | None:
+    """Why the brand is named only in passing, or None when the post is about it."""
+    aliases = [_alias_pattern(a) for a in brand.aliases]
+
+    def is_brand(name: str) -> bool:
+        return any(p.fullmatch(name) for p in aliases)
+
+    for match in _SWITCH.finditer(text):
+        source = match.group("from").split()[-1]
+        target = match.group("to")
+        if is_brand(source) and _names_competitor(target, brand, competitors):
+            later = text[match.end() :]
+            if not any(p.search(later) for p in aliases):
+                return f"left {brand.name} for {target}; the grievance is with {target}"
+    for match in _COMPARE.finditer(text):
+        if is_brand(match.group("name")):
+            others = [c for c in competitors if c.casefold() != brand.name.casefold()]
+            if any(_alias_pattern(c).search(text) for c in others):
+                return f"{brand.name} named as a comparison with a competitor"
+    return None
+
+
+def find_brand(
+    text: str,
+    brands: Sequence[Brand],
+    competitors: Sequence[str] = DEFAULT_COMPETITORS,
+) -> BrandMention:
+    """The watched brand a post is about, with the forms found and the reasons."""
+    folded = normalise(text).ascii_folded
+    for brand in brands:
+        scan = folded
+        excluded = [e for e in brand.exclude if _fold_phrase(e) in scan]
+        for phrase in excluded:
+            scan = scan.replace(_fold_phrase(phrase), " ")
+        mentions = [m.group(0) for a in brand.aliases for m in _found(_alias_pattern(a), scan)]
+        if not mentions:
+            if excluded:
+                return BrandMention(
+                    None, False, (), (f"only in an excluded phrase: {excluded[0]!r}",)
+                )
+            continue
+        passing = _passing_mention(scan, brand, competitors)
+        if passing:
+            return BrandMention(brand.name, False, tuple(mentions), (passing,))
+        reasons = (f"names {brand.name} as {', '.join(sorted(set(mentions)))}",)
+        return BrandMention(brand.name, True, tuple(mentions), reasons)
+    return BrandMention(None, False, (), ("no watched brand named",))

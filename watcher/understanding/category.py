@@ -1,0 +1,162 @@
+"""Which part of the service a complaint is about, from a configurable PL/EN vocabulary.
+
+Words are matched as prefixes of the diacritics-folded words, so one entry
+("awari") covers "awaria", "awarii", "awarią". The category with most hits
+wins; ties go to the earlier category of the taxonomy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from watcher.understanding.text import fold_diacritics, normalise
+
+DEFAULT_TAXONOMY: dict[str, tuple[str, ...]] = {
+    "installation": (
+        "instalac",
+        "podlacz",
+        "montaz",
+        "technik",
+        "install",
+        "engineer",
+        "appointment",
+        "connect",
+        "wizyt",
+    ),
+    "outage": (
+        "awari",
+        "nie dzial",
+        "brak internet",
+        "brak net",
+        "brak sygnal",
+        "padl",
+        "padla",
+        "zrywa",
+        "outage",
+        "down",
+        "offline",
+        "no internet",
+        "no service",
+        "no signal",
+        "dead",
+        "los ",
+    ),
+    "speed": (
+        "predkosc",
+        "mb/s",
+        "mbps",
+        "muli",
+        "wolny",
+        "wolno",
+        "ping",
+        "speed",
+        "slow",
+        "latency",
+        "upload",
+        "lag",
+    ),
+    "billing": (
+        "faktur",
+        "rachun",
+        "oplat",
+        "naliczy",
+        "pobral",
+        "zwrot",
+        "nadplat",
+        "zl ",
+        "pln",
+        "windykac",
+        "cennik",
+        "abonament",
+        "bill",
+        "charg",
+        "refund",
+        "invoice",
+        "overcharg",
+        "fee",
+        "debt",
+        "payment",
+    ),
+    "contract": (
+        "umow",
+        "wypowiedz",
+        "aneks",
+        "rabat",
+        "contract",
+        "cancel",
+        "renew",
+        "discount",
+        "sales rep",
+    ),
+    "equipment": (
+        "router",
+        "modem",
+        "dekoder",
+        "sprzet",
+        "ont",
+        "set-top",
+        "box",
+        "equipment",
+        "kabel",
+        "cable",
+    ),
+    "tv": ("telewiz", "kanal", "tv", "channel", "sport", "mecz"),
+    "account": (
+        "konto",
+        "logow",
+        "haslo",
+        "panel klienta",
+        "aplikacj",
+        "account",
+        "log in",
+        "login",
+        "password",
+        "app",
+    ),
+    "moving": (
+        "przeprowadz",
+        "przeniesien",
+        "nowy adres",
+        "nowe mieszkanie",
+        "moving",
+        "moved",
+        "new address",
+        "relocat",
+    ),
+}
+FALLBACK = "other"
+
+
+@dataclass(frozen=True)
+class CategoryGuess:
+    category: str
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+def categorise(
+    text: str, lang: str | None = None, taxonomy: Mapping[str, Sequence[str]] | None = None
+) -> CategoryGuess:
+    """The best category of the taxonomy, how sure, and the words that decided it."""
+    taxonomy = taxonomy or DEFAULT_TAXONOMY
+    folded = " " + normalise(text).ascii_folded + " "
+    words = folded.split()
+    hits: dict[str, list[str]] = {}
+    for category, vocabulary in taxonomy.items():
+        for entry in vocabulary:
+            needle = fold_diacritics(entry.casefold())
+            if " " in needle.strip() or not needle.strip().isalpha():
+                found = needle in folded
+            else:
+                found = any(word.startswith(needle) for word in words)
+            if found:
+                hits.setdefault(category, []).append(entry.strip())
+    if not hits:
+        return CategoryGuess(FALLBACK, 0.0, ("no category words",))
+    order = list(taxonomy)
+    best = max(hits, key=lambda c: (len(hits[c]), -order.index(c)))
+    total = sum(len(v) for v in hits.values())
+    return CategoryGuess(
+        best, round(len(hits[best]) / total, 2), tuple(f"{best}: {w}" for w in hits[best][:5])
+    )

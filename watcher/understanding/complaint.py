@@ -1,0 +1,260 @@
+"""Is a post a complaint? A learned model over character and word n-grams, plus rules.
+
+The model is fitted at first use (under a second) on the labelled examples
+shipped in data/ — written for this project, nothing downloaded — so the model
+and its data can never drift apart. Rules cover what a few hundred examples
+cannot teach reliably: grievance phrases ("nie działa", "still waiting",
+"reklamacja"), durations of waiting, and praise or questions without a
+grievance. Rules shift the model's log-odds and are listed as reasons.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from watcher.understanding.text import fold_diacritics, normalise
+
+THRESHOLD = 0.5
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+# Brands filling the {b} placeholder of the examples, so no one name is learned as a signal.
+TRAINING_BRANDS = ("Netia", "Orange", "Play", "UPC", "Vectra", "BT", "Comcast", "Virgin Media")
+_BRANDISH = re.compile(
+    r"@?\b(?:" + "|".join(re.escape(b.casefold()) for b in TRAINING_BRANDS) + r")\w*"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    weight: float  # added to the model's log-odds
+
+
+def _rule(name: str, alternatives: tuple[str, ...], weight: float) -> Rule:
+    return Rule(name, re.compile("|".join(alternatives)), weight)
+
+
+# Patterns run on the diacritics-folded, casefolded text.
+RULES = (
+    _rule(
+        "does not work",
+        (
+            r"\bnie (?:dziala|dzialal\w*|dzialaja|ma (?:internetu|netu|sygnalu|zasiegu))\b",
+            r"\b(?:doesn'?t|does not|don'?t|isn'?t|not) work\w*\b",
+            r"\bbrak (?:internetu|netu|sygnalu|polaczenia)\b",
+            r"\bno (?:internet|service|signal|connection|broadband)\b",
+        ),
+        2.0,
+    ),
+    _rule(
+        "waiting for days",
+        (
+            r"\b(?:od|przez|juz) (?:\d+|dwoch|trzech|kilku|paru) "
+            r"(?:dni|tygodni\w*|miesiecy|miesiac\w*)\b",
+            r"\bod (?:tygodnia|miesiaca|wczoraj|soboty|niedzieli|poniedzialku)\b",
+            r"\b(?:still|been) (?:waiting|no|without)\b",
+            r"\bfor (?:\d+|two|three|several) (?:days|weeks|months)\b",
+        ),
+        1.5,
+    ),
+    _rule(
+        "complaint filed",
+        (
+            r"\breklamac\w*",
+            r"\bzgloszeni\w* (?:wisi|bez|od)",
+            r"\bcomplaint\b",
+            r"\brefund\b",
+            r"\bzwrot\w*",
+        ),
+        1.0,
+    ),
+    _rule(
+        "no answer",
+        (
+            r"\bnikt nie (?:odpisuje|odpowiada|oddzwoni\w*|przyjechal|przyszedl)\b",
+            r"\bzero odpowiedzi\b",
+            r"\bno (?:reply|answer|response|one came)\b",
+            r"\bnot a single reply\b",
+            r"\bbez odpowiedzi\b",
+        ),
+        1.5,
+    ),
+    _rule(
+        "charged wrongly",
+        (
+            r"\b(?:podwojnie|dwa razy|dwukrotnie) (?:pobral\w*|obciazyl\w*|naliczyl\w*)",
+            r"\bcharged (?:me )?twice\b",
+            r"\bovercharg\w*",
+            r"\bzawyzon\w*",
+            r"\bnaliczyl\w* .{0,30}nie zamawial",
+        ),
+        1.5,
+    ),
+    _rule(
+        "no-show",
+        (
+            r"\b(?:nie przyszedl|nie pojawil|nie przyjechal)\w*",
+            r"\bnever showed\b",
+            r"\bno-show\b",
+            r"\bdidn'?t show\b",
+        ),
+        1.5,
+    ),
+    _rule(
+        "sarcastic thanks",
+        (
+            r"\b(?:dziekuje|dzieki|thanks|thank you|brawo|great job)\b.{0,40}"
+            r"\b(?:bez internetu|without internet|na infolinii|on the phone|on hold|i dalej"
+            r"|and i still|kolejny tydzien|another week)\b",
+            r"/s\b",
+        ),
+        2.5,
+    ),
+    _rule(
+        "praise",
+        (
+            r"\b(?:polecam|recommend|szacun|dziekuje za szybk|thanks for the quick|super obsluga"
+            r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
+            r"|well done|brawo dla)\b",
+        ),
+        -2.0,
+    ),
+    _rule(
+        "fixed quickly",
+        (
+            r"\b(?:naprawi\w* w godzine|fixed within an hour|dzis (?:juz )?wszystko dziala"
+            r"|everything works today|it'?s fine now|smiga)\b",
+        ),
+        -2.0,
+    ),
+    _rule(
+        "question without grievance",
+        (
+            r"^(?:czy|jak|jaki|jaka|ile|gdzie|kto|ktos|does|do|can|how|which|where|who|anyone|is)\b[^.!]{0,120}\?\s*$",
+        ),
+        -1.5,
+    ),
+    _rule(
+        "spam",
+        (r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",),
+        -3.0,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ComplaintGuess:
+    is_complaint: bool
+    confidence: float  # probability that it is a complaint
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    is_complaint: bool
+    category: str | None
+    lang: str
+    base: int  # which hand-written line it came from (variants share it)
+
+
+def _typo(text: str, seed: int) -> str:
+    """Swap two letters in one longer word, as a hurried thumb does."""
+    words = text.split(" ")
+    long = [i for i, w in enumerate(words) if len(w) > 5 and w.isalpha()]
+    if not long:
+        return text
+    i = long[seed % len(long)]
+    w = words[i]
+    j = 1 + seed % (len(w) - 3)
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    return " ".join(words)
+
+
+def load_examples(lang: str) -> list[Example]:
+    """The shipped labelled examples of one language, with their variants.
+
+    Each hand-written line yields three examples with different brands: as
+    written, without diacritics and in lower case (how many people type), and
+    with a typo. Variants share `base`, so a held-out split never sees a
+    sibling of a training line.
+    """
+    raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
+    examples: list[Example] = []
+    for number, line in enumerate(raw.read_text(encoding="utf-8").splitlines()):
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, category, text = line.split("\t", 2)
+        variants = (text, fold_diacritics(text).lower(), _typo(text, number))
+        for k, variant in enumerate(variants):
+            brand = TRAINING_BRANDS[(number + 3 * k) % len(TRAINING_BRANDS)]
+            examples.append(
+                Example(
+                    variant.replace("{b}", brand),
+                    label == "1",
+                    None if category == "none" else category,
+                    lang,
+                    number,
+                )
+            )
+    return examples
+
+
+def prepare(text: str) -> str:
+    """What the model sees: folded text with brand names masked."""
+    return _BRANDISH.sub(" brandx ", normalise(text).ascii_folded)
+
+
+def build_model() -> Pipeline:
+    features = FeatureUnion(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+        ]
+    )
+    return Pipeline([("features", features), ("model", LogisticRegression(C=4.0, max_iter=2000))])
+
+
+def fit_model(examples: list[Example]) -> Pipeline:
+    model = build_model()
+    model.fit([prepare(e.text) for e in examples], [e.is_complaint for e in examples])
+    return model
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> Pipeline:
+    return fit_model(load_examples("pl") + load_examples("en"))
+
+
+def classify_complaint(
+    text: str, lang: str | None = None, *, model: Pipeline | None = None
+) -> ComplaintGuess:
+    """Complaint or not, with the probability and the rules and model score behind it."""
+    prepared = prepare(text)
+    if not _LETTERS.search(prepared):
+        return ComplaintGuess(False, 0.0, ("no words to judge",))
+    model = model or shipped_model()
+    p = float(model.predict_proba([prepared])[0][1])
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    logit = math.log(p / (1 - p))
+    reasons = [f"model: {p:.2f}"]
+    folded = normalise(text).ascii_folded
+    for rule in RULES:
+        if rule.pattern.search(folded):
+            logit += rule.weight
+            reasons.append(f"rule: {rule.name} ({rule.weight:+.1f})")
+    confidence = 1 / (1 + math.exp(-logit))
+    return ComplaintGuess(confidence >= THRESHOLD, round(confidence, 3), tuple(reasons))

@@ -1,0 +1,247 @@
+"""Identifiers a complaint carries: ticket references, contacts, amounts, dates, places.
+
+Pure and bounded: every pattern is linear (no nested quantifiers) and the text
+is cut to MAX_CHARS first, so a 20,000-character post costs milliseconds.
+The keys of the result are what the matcher reads; empty lists when absent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from watcher.identities import normalise_phone
+
+MAX_CHARS = 20_000
+KEYS = (
+    "ticket_refs",
+    "order_numbers",
+    "contract_numbers",
+    "emails",
+    "phones",
+    "amounts",
+    "durations",
+    "dates",
+    "places",
+)
+
+_REF_WORDS = re.compile(
+    r"(?:zg[łl]oszeni\w*|reklamacj\w*|spraw\w*|ticket|case|ref(?:erence)?|request)"
+    r"\s*(?:nr\.?|numer|number|no\.?|id)?\s*[:#]?\s*(\d{4,10})\b",
+    re.IGNORECASE,
+)
+_ORDER = re.compile(
+    r"(?:zam[óo]wieni\w*|order)\s*(?:nr\.?|numer|number|no\.?)?\s*[:#]?\s*([A-Z0-9][A-Z0-9/-]{3,20})",
+    re.IGNORECASE,
+)
+_CONTRACT = re.compile(
+    r"(?:umow\w*|contract)\s*(?:nr\.?|numer|number|no\.?)\s*[:#]?\s*([A-Z0-9][A-Z0-9/-]{3,20})",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b")
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)48[\s-]?)?\d{3}[\s-]?\d{3}[\s-]?\d{3}(?![\w])")
+_AMOUNT_AFTER = re.compile(
+    r"(?<![\w.,])(\d{1,7}(?:[.,]\d{1,2})?)\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b",
+    re.IGNORECASE,
+)
+_AMOUNT_BEFORE = re.compile(
+    r"(pln|eur|usd|gbp|\$|£|€)\s?(\d{1,7}(?:[.,]\d{1,2})?)\b", re.IGNORECASE
+)
+_CURRENCY = {
+    "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
+    "eur": "EUR", "euro": "EUR", "€": "EUR", "usd": "USD", "$": "USD", "gbp": "GBP", "£": "GBP",
+}  # fmt: skip
+_NUMBER_WORDS = {
+    "jeden": 1, "jednego": 1, "dwa": 2, "dwoch": 2, "dwóch": 2, "trzy": 3, "trzech": 3,
+    "cztery": 4, "czterech": 4, "piec": 5, "pięć": 5, "pieciu": 5, "pięciu": 5,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+}  # fmt: skip
+_UNIT_DAYS = {
+    "dzien": 1, "dzień": 1, "dni": 1, "dnia": 1, "day": 1, "days": 1,
+    "tydzien": 7, "tydzień": 7, "tygodnia": 7, "tygodni": 7, "tygodnie": 7, "week": 7, "weeks": 7,
+    "miesiac": 30, "miesiąc": 30, "miesiąca": 30, "miesiaca": 30, "miesiecy": 30, "miesięcy": 30,
+    "miesiace": 30, "miesiące": 30, "month": 30, "months": 30,
+    "godzin": 1 / 24, "godziny": 1 / 24, "hours": 1 / 24, "hour": 1 / 24,
+}  # fmt: skip
+_DURATION = re.compile(
+    r"\b(?:od|przez|for|since|already|juz|już)?\s?(\d{1,3}|[a-ząćęłńóśźż]+)\s"
+    r"(dni|dnia|dzie[nń]|tygodni[ae]?|tydzie[nń]|miesi[aą]c[ae]?|miesi[aę]cy|godzin[y]?"
+    r"|days?|weeks?|months?|hours?)\b",
+    re.IGNORECASE,
+)
+_DURATION_SINGLE = re.compile(
+    r"\b(od tygodnia|od miesi[aą]ca|od wczoraj|od rana|since yesterday|for a week|for a month"
+    r"|since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+    re.IGNORECASE,
+)
+_SINGLE_DAYS = {
+    "od tygodnia": 7.0, "od miesiąca": 30.0, "od miesiaca": 30.0, "od wczoraj": 1.0,
+    "od rana": 0.25, "since yesterday": 1.0, "for a week": 7.0, "for a month": 30.0,
+}  # fmt: skip
+_DATE_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+_DATE_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(20\d\d))?(?![\d]|\.\d)")
+_MONTHS = {
+    "stycz": 1, "lut": 2, "marc": 3, "mar": 3, "kwie": 4, "maj": 5, "czerw": 6, "lip": 7,
+    "sierp": 8, "wrze": 9, "paźdz": 10, "pazdz": 10, "listop": 11, "grud": 12,
+    "jan": 1, "feb": 2, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,2})\s(stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś]nia"
+    r"|pa[zź]dziernika|listopada|grudnia|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*"
+    r"|sep\w*|oct\w*|nov\w*|dec\w*)\b",
+    re.IGNORECASE,
+)
+_DATE_EN = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s(\d{1,2})\b", re.IGNORECASE
+)
+_STREET = re.compile(
+    r"\b(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|pl\.|plac)\s?"
+    r"([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+)?)"
+)
+_STREET_EN = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:Street|Road|Avenue))\b")
+# Nominative of the largest Polish cities and their inflected forms a post uses.
+CITIES = {
+    "Warszawa": ("warszawa", "warszawie", "warszawy", "warszawę", "warsaw"),
+    "Kraków": ("kraków", "krakow", "krakowie", "krakowa", "cracow"),
+    "Łódź": ("łódź", "lodz", "łodzi", "lodzi"),
+    "Wrocław": ("wrocław", "wroclaw", "wrocławiu", "wroclawiu", "wrocławia"),
+    "Poznań": ("poznań", "poznan", "poznaniu", "poznania"),
+    "Gdańsk": ("gdańsk", "gdansk", "gdańsku", "gdansku", "gdańska"),
+    "Szczecin": ("szczecin", "szczecinie", "szczecina"),
+    "Bydgoszcz": ("bydgoszcz", "bydgoszczy"),
+    "Lublin": ("lublin", "lublinie", "lublina"),
+    "Białystok": ("białystok", "bialystok", "białymstoku", "bialymstoku"),
+    "Katowice": ("katowice", "katowicach", "katowic"),
+    "Gdynia": ("gdynia", "gdyni"),
+    "Częstochowa": ("częstochowa", "czestochowa", "częstochowie", "czestochowie"),
+    "Radom": ("radom", "radomiu"),
+    "Toruń": ("toruń", "torun", "toruniu"),
+    "Sosnowiec": ("sosnowiec", "sosnowcu"),
+    "Rzeszów": ("rzeszów", "rzeszow", "rzeszowie"),
+    "Kielce": ("kielce", "kielcach"),
+    "Gliwice": ("gliwice", "gliwicach"),
+    "Olsztyn": ("olsztyn", "olsztynie"),
+    "Zabrze": ("zabrze", "zabrzu"),
+    "Bielsko-Biała": ("bielsko-biała", "bielsku-białej", "bielsku"),
+    "Bytom": ("bytom", "bytomiu"),
+    "Zielona Góra": ("zielona góra", "zielonej górze", "zielonej gorze"),
+    "Rybnik": ("rybnik", "rybniku"),
+    "Opole": ("opole", "opolu"),
+    "Gorzów Wielkopolski": ("gorzów", "gorzowie"),
+    "Elbląg": ("elbląg", "elblag", "elblągu", "elblagu"),
+    "Płock": ("płock", "plock", "płocku", "plocku"),
+    "Wałbrzych": ("wałbrzych", "walbrzych", "wałbrzychu"),
+    "Tarnów": ("tarnów", "tarnow", "tarnowie"),
+    "Koszalin": ("koszalin", "koszalinie"),
+    "Kalisz": ("kalisz", "kaliszu"),
+    "Legnica": ("legnica", "legnicy"),
+    "Sopot": ("sopot", "sopocie"),
+}
+_CITY_FORMS = {form: city for city, forms in CITIES.items() for form in forms}
+_CITY = re.compile(
+    r"(?<!\w)(" + "|".join(sorted(map(re.escape, _CITY_FORMS), key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _amount(value: str, currency: str) -> dict[str, str] | None:
+    try:
+        number = Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    return {"value": str(number), "currency": _CURRENCY[currency.casefold()]}
+
+
+def _durations(text: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for match in _DURATION.finditer(text):
+        count_text, unit = match.group(1).casefold(), match.group(2).casefold()
+        count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS.get(count_text)
+        if count is None and count_text not in ("od", "for", "since"):
+            continue
+        days = _UNIT_DAYS.get(unit)
+        found.append(
+            {
+                "text": match.group(0).strip(),
+                "days": round((count or 1) * days, 3) if days else None,
+            }
+        )
+    for match in _DURATION_SINGLE.finditer(text):
+        phrase = match.group(1).casefold()
+        found.append({"text": match.group(1), "days": _SINGLE_DAYS.get(phrase)})
+    return found
+
+
+def _month(word: str) -> int | None:
+    word = word.casefold()
+    for prefix, month in _MONTHS.items():
+        if word.startswith(prefix):
+            return month
+    return None
+
+
+def _dates(text: str) -> list[str]:
+    dates: list[str] = []
+    for year, month, day in _DATE_ISO.findall(text):
+        dates.append(f"{year}-{month}-{day}")
+    for day, month, year in _DATE_DOTTED.findall(text):
+        if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
+            prefix = year or "-"
+            dates.append(f"{prefix}-{int(month):02d}-{int(day):02d}")
+    for day, word in _DATE_WORDS.findall(text):
+        month = _month(word)
+        if month and 1 <= int(day) <= 31:
+            dates.append(f"--{month:02d}-{int(day):02d}")
+    for word, day in _DATE_EN.findall(text):
+        month = _month(word)
+        if month and 1 <= int(day) <= 31:
+            dates.append(f"--{month:02d}-{int(day):02d}")
+    return dates
+
+
+def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str, list[Any]]:
+    """Every identifier in a post or ticket text, normalised, in order of appearance."""
+    text = text[:MAX_CHARS]
+    refs: list[str] = []
+    for pattern in _compiled(tuple(ref_patterns)):
+        refs.extend(m.group(0).upper() for m in pattern.finditer(text))
+    refs.extend(m.group(1) for m in _REF_WORDS.finditer(text))
+    emails = [m.group(0).casefold().rstrip(".") for m in _EMAIL.finditer(text)]
+    phones = []
+    for match in _PHONE.finditer(text):
+        digits = normalise_phone(match.group(0))
+        if len(digits) == 11 and digits.startswith("48"):
+            phones.append(f"+{digits}")
+    amounts = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
+    amounts += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
+    places = [m.group(1) for m in _STREET.finditer(text)]
+    places += [m.group(1) for m in _STREET_EN.finditer(text)]
+    places += [_CITY_FORMS[m.group(1).casefold()] for m in _CITY.finditer(text)]
+    return {
+        "ticket_refs": _unique(refs),
+        "order_numbers": _unique([m.group(1) for m in _ORDER.finditer(text)]),
+        "contract_numbers": _unique([m.group(1) for m in _CONTRACT.finditer(text)]),
+        "emails": _unique(emails),
+        "phones": _unique(phones),
+        "amounts": _unique([a for a in amounts if a is not None]),
+        "durations": _unique(_durations(text)),
+        "dates": _unique(_dates(text)),
+        "places": _unique(places),
+    }

@@ -1,0 +1,109 @@
+"""All the understanding of one post, as plain values: what `watcher classify` prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from watcher.config import Brand
+from watcher.understanding.brand import find_brand
+from watcher.understanding.category import categorise
+from watcher.understanding.complaint import classify_complaint
+from watcher.understanding.identifiers import extract_identifiers
+from watcher.understanding.language import detect_language
+from watcher.understanding.loudness import Loudness, measure_loudness
+from watcher.understanding.severity import assess_severity
+
+
+class PostLike(Protocol):
+    """What understanding reads of a post: a stored Post and a PostRecord both fit."""
+
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def author_followers(self) -> int | None: ...
+    @property
+    def score(self) -> int | None: ...
+    @property
+    def comments(self) -> int | None: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Understanding:
+    external_id: str
+    lang: str | None
+    brand: str | None
+    about_brand: bool
+    is_complaint: bool
+    complaint_confidence: float
+    category: str | None
+    severity: str | None
+    identifiers: dict[str, list[Any]]
+    loudness: Loudness
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `watcher classify` line."""
+        return {
+            "external_id": self.external_id,
+            "lang": self.lang,
+            "about_brand": self.about_brand,
+            "is_complaint": self.is_complaint,
+            "complaint_confidence": self.complaint_confidence,
+            "category": self.category,
+            "severity": self.severity,
+            "identifiers": self.identifiers,
+            "loudness": self.loudness.as_dict(),
+            "reasons": self.reasons,
+        }
+
+
+def post_text(post: PostLike) -> str:
+    return "\n".join(part for part in (post.title, post.text) if part)
+
+
+def understand(
+    post: PostLike,
+    brands: Sequence[Brand],
+    *,
+    languages: Sequence[str] = ("pl", "en"),
+    ref_patterns: Sequence[str] = (),
+    sources: int = 1,
+) -> Understanding:
+    """Language, brand, complaint, category, severity, identifiers and loudness of a post."""
+    text = post_text(post)
+    language = detect_language(text, languages)
+    mention = find_brand(text, brands)
+    guess = classify_complaint(text, language.lang)
+    reasons = [*mention.reasons, *guess.reasons]
+    if language.lang is not None and language.lang not in languages:
+        reasons.append(f"language {language.lang} is not among {', '.join(languages)}")
+    category = severity = None
+    if guess.is_complaint:
+        found = categorise(text, language.lang)
+        category = found.category
+        assessed = assess_severity(text, language.lang)
+        severity = assessed.severity
+        reasons += [*found.reasons[:3], *assessed.reasons]
+    loudness = measure_loudness(post.author_followers, post.score, post.comments, sources=sources)
+    return Understanding(
+        external_id=post.external_id,
+        lang=language.lang,
+        brand=mention.brand,
+        about_brand=mention.about_brand,
+        is_complaint=guess.is_complaint,
+        complaint_confidence=guess.confidence,
+        category=category,
+        severity=severity,
+        identifiers=extract_identifiers(text, ref_patterns),
+        loudness=loudness,
+        reasons=reasons,
+    )

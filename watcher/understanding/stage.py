@@ -1,0 +1,134 @@
+"""The understanding stage: every post that needs it gets its facts stored as a complaint row.
+
+A row is written for every post (is_complaint may be false) so that re-running
+is a no-op and the decisions export covers every processed post. A changed
+understanding marks the row for matching again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from watcher.config import Config
+from watcher.models import AuditEvent, Complaint, Post
+from watcher.understanding.pipeline import understand
+from watcher.understanding.stories import assign_story
+
+BATCH = 200
+ACTOR = "watcher"
+
+
+@dataclass
+class ProcessResult:
+    processed: int = 0
+    complaints: int = 0
+    not_complaints: int = 0
+    off_brand: int = 0
+    stories_created: int = 0
+    changed: int = 0
+
+
+def _fields(u: object) -> dict[str, object]:
+    from watcher.understanding.pipeline import Understanding
+
+    assert isinstance(u, Understanding)
+    return {
+        "brand": u.brand,
+        "is_complaint": u.is_complaint,
+        "about_brand": u.about_brand,
+        "confidence": u.complaint_confidence,
+        "lang": u.lang,
+        "category": u.category,
+        "severity": u.severity,
+        "identifiers": u.identifiers,
+        "loudness": u.loudness.score,
+        "loudness_tier": u.loudness.tier,
+        "reasons": u.reasons,
+    }
+
+
+def process_posts(
+    session: Session,
+    config: Config,
+    *,
+    post_ids: Sequence[int] | None = None,
+    progress: Callable[[int], None] | None = None,
+    now: datetime | None = None,
+) -> ProcessResult:
+    """Understand posts marked as needing it (or the given ones); returns what happened."""
+    now = now or datetime.now(UTC)
+    result = ProcessResult()
+    query = select(Post).where(Post.needs_processing.is_(True)).order_by(Post.published_at, Post.id)
+    if post_ids is not None:
+        query = query.where(Post.id.in_(post_ids))
+    posts = session.scalars(query).all()
+    existing = (
+        {
+            c.post_id: c
+            for c in session.scalars(
+                select(Complaint).where(Complaint.post_id.in_([p.id for p in posts]))
+            )
+        }
+        if posts
+        else {}
+    )
+    languages = tuple(config["LANGUAGES"])
+    patterns = tuple(config["TICKETS_REF_PATTERNS"])
+    for number, post in enumerate(posts, start=1):
+        story, created = assign_story(
+            session, post, window=config["STORY_WINDOW"], threshold=config["STORY_SIMILARITY"]
+        )
+        result.stories_created += created
+        sources = len({p.source_id for p in story.posts}) or 1
+        facts = _fields(
+            understand(
+                post, config.brands, languages=languages, ref_patterns=patterns, sources=sources
+            )
+        )
+        complaint = existing.get(post.id)
+        if complaint is None:
+            complaint = Complaint(post_id=post.id, needs_matching=True, **facts)
+            session.add(complaint)
+            changed = True
+        else:
+            changed = any(getattr(complaint, key) != value for key, value in facts.items())
+            if changed:
+                for key, value in facts.items():
+                    setattr(complaint, key, value)
+                complaint.needs_matching = True
+        post.needs_processing = False
+        result.processed += 1
+        result.changed += changed
+        if not facts["about_brand"]:
+            result.off_brand += 1
+        elif facts["is_complaint"]:
+            result.complaints += 1
+        else:
+            result.not_complaints += 1
+        if changed:
+            session.add(
+                AuditEvent(
+                    at=now,
+                    actor=ACTOR,
+                    action="understood",
+                    subject_type="post",
+                    subject_id=str(post.id),
+                    details={
+                        "is_complaint": facts["is_complaint"],
+                        "about_brand": facts["about_brand"],
+                        "category": facts["category"],
+                        "severity": facts["severity"],
+                    },
+                )
+            )
+        if progress:
+            progress(1)
+        if number % BATCH == 0:
+            session.flush()
+    session.flush()
+    return result

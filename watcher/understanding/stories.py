@@ -1,0 +1,105 @@
+"""Stories: the same post seen in several places (a blog post, its Reddit link, a feed copy).
+
+Posts join a story when, within STORY_WINDOW, they share a URL, carry the same
+title, or their texts are near-duplicates (MinHash estimate of the Jaccard
+similarity of word 3-shingles >= STORY_SIMILARITY). Two customers describing
+the same outage in their own words are different stories: that is what the
+matcher and the quiet-twins rule are for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from datasketch import MinHash
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from watcher.models import Post, Story
+from watcher.understanding.text import normalise
+
+NUM_PERM = 64
+MIN_WORDS = 12
+MIN_TITLE_WORDS = 4
+DEFAULT_SIMILARITY = 0.6
+
+
+def shingles(text: str, size: int = 3) -> set[str]:
+    tokens = normalise(text).tokens
+    return {" ".join(tokens[i : i + size]) for i in range(max(len(tokens) - size + 1, 0))}
+
+
+def minhash(text: str) -> MinHash | None:
+    """A MinHash of the text's word 3-shingles; None for texts too short to judge."""
+    if len(normalise(text).tokens) < MIN_WORDS:
+        return None
+    signature = MinHash(num_perm=NUM_PERM, seed=7)
+    for shingle in shingles(text):
+        signature.update(shingle.encode())
+    return signature
+
+
+def _title_key(title: str | None) -> str | None:
+    if not title:
+        return None
+    tokens = normalise(title).tokens
+    return " ".join(tokens) if len(tokens) >= MIN_TITLE_WORDS else None
+
+
+def _url_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    return url.split("#", 1)[0].rstrip("/").removeprefix("https://").removeprefix("http://")
+
+
+def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str | None:
+    """Why two posts tell the same story, or None."""
+    if _url_key(a.url) and _url_key(a.url) == _url_key(b.url):
+        return "same URL"
+    if _title_key(a.title) and _title_key(a.title) == _title_key(b.title):
+        return "same title"
+    mine, theirs = minhash(a.text), minhash(b.text)
+    if mine is not None and theirs is not None and mine.jaccard(theirs) >= threshold:
+        return "near-duplicate text"
+    return None
+
+
+def assign_story(
+    session: Session,
+    post: Post,
+    *,
+    window: timedelta,
+    threshold: float = DEFAULT_SIMILARITY,
+) -> tuple[Story, bool]:
+    """The post's story, reusing one of a similar post within the window; (story, created)."""
+    if post.story_id is not None and post.story is not None:
+        return post.story, False
+    moment = post.published_at or post.fetched_at
+    nearby = session.scalars(
+        select(Post)
+        .where(
+            Post.id != post.id,
+            Post.story_id.is_not(None),
+            or_(
+                Post.published_at.is_(None),
+                Post.published_at.between(moment - window, moment + window),
+            ),
+        )
+        .order_by(Post.published_at, Post.id)
+    ).all()
+    for other in nearby:
+        if same_story(post, other, threshold) and other.story is not None:
+            post.story = other.story
+            _earliest(other.story, moment)
+            return other.story, False
+    story = Story(title=(post.title or post.text[:120]).strip(), first_published_at=moment)
+    session.add(story)
+    post.story = story
+    return story, True
+
+
+def _earliest(story: Story, moment: datetime | None) -> None:
+    if moment is not None and (
+        story.first_published_at is None or moment < story.first_published_at
+    ):
+        story.first_published_at = moment
