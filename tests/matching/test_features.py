@@ -58,7 +58,7 @@ def test_reference_digits(ref: str, digits: str) -> None:
 
 @pytest.mark.parametrize(
     ("similarity", "level"),
-    [(0.9, "high"), (0.5, "high"), (0.35, "medium"), (0.2, "low"), (0.01, "none")],
+    [(0.9, "high"), (0.35, "high"), (0.25, "medium"), (0.12, "low"), (0.01, "none")],
 )
 def test_text_bands(similarity: float, level: str) -> None:
     assert text_level(similarity) == level

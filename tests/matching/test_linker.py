@@ -219,16 +219,19 @@ def test_rerun_changes_nothing(seeded: Session, linker: Linker) -> None:
     linker.run(seeded, now=NOW)
     before = list(export_decisions(seeded))
     audits = seeded.scalar(select(func.count()).select_from(AuditEvent))
+    matches = seeded.scalar(select(func.count()).select_from(Match))
     for complaint in seeded.scalars(select(Complaint)):
         complaint.needs_matching = True
     linker.run(seeded, now=NOW)
     assert list(export_decisions(seeded)) == before
     assert seeded.scalar(select(func.count()).select_from(AuditEvent)) == audits
-    assert seeded.scalar(select(func.count()).select_from(Match)) == 1
+    assert seeded.scalar(select(func.count()).select_from(Match)) == matches >= 1
 
 
 def test_a_persons_decision_is_never_overwritten(seeded: Session, linker: Linker) -> None:
-    complaint = _complaint(seeded, "p-ref", identifiers={"ticket_refs": ["NT-10002"]})
+    complaint = _complaint(
+        seeded, "p-ref", category="billing", identifiers={"ticket_refs": ["NT-10002"]}
+    )
     linker.run(seeded, now=NOW)
     match = seeded.scalars(select(Match)).one()
     match.status, match.decided_by = "rejected", "lead@example.com"

@@ -17,17 +17,23 @@ def _levels(**chosen: str) -> list[Comparison]:
     return [Comparison(f, chosen.get(f, names[-1])) for f, names in LEVELS.items()]
 
 
-def test_weight_is_log2_of_m_over_u_with_add_one_smoothing() -> None:
+def test_weight_is_log2_of_m_over_u_with_smoothing() -> None:
     # 8 true pairs, 6 cite the ticket; 32 wrong pairs, none cites it.
     pairs = [(_levels(reference="exact"), True)] * 6 + [(_levels(), True)] * 2
     pairs += [(_levels(), False)] * 32
     weights = fit(pairs)
     k = len(LEVELS["reference"])
-    m = (6 + 1) / (8 + k)
-    u = (0 + 1) / (32 + k)
+    a, b = 0.1, 0.1 * 32 / 8  # pseudo-counts in proportion to the class sizes
+    m = (6 + a) / (8 + k * a)
+    u = (0 + b) / (32 + k * b)
     assert weights.levels["reference"]["exact"] == pytest.approx(math.log2(m / u), abs=1e-3)
     assert weights.levels["reference"]["none"] < 0
     assert weights.prior == pytest.approx(math.log2(8 / 32), abs=1e-3)
+
+
+def test_a_level_never_seen_carries_no_evidence() -> None:
+    pairs = [(_levels(), True)] * 3 + [(_levels(), False)] * 50
+    assert fit(pairs).levels["reference"]["exact"] == pytest.approx(0.0, abs=1e-3)
 
 
 def test_fit_needs_both_kinds_of_pairs() -> None:
@@ -67,7 +73,9 @@ def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
     assert w["reference"]["exact"] > 3 > w["reference"]["none"]
     assert w["reference"]["other"] < 0
     assert w["identity"]["exact"] > w["identity"]["name"] > w["identity"]["none"]
-    assert w["text"]["high"] > w["text"]["low"] > w["text"]["none"]
+    assert w["identity"]["shared"] < w["identity"]["exact"]  # a shared handle proves little
+    assert w["text"]["high"] > w["text"]["none"]
+    assert w["category"]["disagree"] < 0
 
 
 def _scored(ticket_id: int, total: float) -> Scored:

@@ -137,14 +137,13 @@ class MatchContext:
             candidate.channels.add(channel)
             return candidate
 
-        customers_exact, customers_named = self._customers_of(complaint)
-        for customer_id in customers_exact | customers_named:
-            for ticket_id in self.by_customer.get(customer_id, ()):
-                if self._in_window(self.tickets[ticket_id], complaint.published_at):
-                    candidate = add(ticket_id, "identity")
-                    exact = customer_id in customers_exact
-                    if exact or candidate.identity == "none":
-                        candidate.identity = "exact" if exact else "name"
+        exact, shared, named = self._customers_of(complaint)
+        # The strongest identity evidence wins for each ticket: exact > shared > name.
+        for level, customers in (("name", named), ("shared", shared), ("exact", exact)):
+            for customer_id in customers:
+                for ticket_id in self.by_customer.get(customer_id, ()):
+                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                        add(ticket_id, "identity").identity = level
 
         cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
         for digits in cited:
@@ -178,22 +177,25 @@ class MatchContext:
                 candidate.reference = "other"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
-    def _customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int]]:
-        exact: set[int] = set()
+    def _customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:
+        """Customers the author is: by a unique identity, by one several share, by name."""
         keys = [("email", NORMALISERS["email"](e)) for e in complaint.emails]
         keys += [("phone", NORMALISERS["phone"](p)) for p in complaint.phones]
         if complaint.author:
             keys.append(("handle", NORMALISERS["handle"](complaint.author)))
+        exact: set[int] = set()
+        shared: set[int] = set()
         for key in keys:
-            exact |= self.identities.get(key, set())
+            owners = self.identities.get(key, set())
+            (exact if len(owners) == 1 else shared).update(owners)
         named: set[int] = set()
         words = _WORD.findall(" ".join(filter(None, [complaint.author, complaint.text[:3000]])))
-        stems = [name_stem(w) for w in words if w[:1].isupper()]
+        stems = [name_stem(w) for w in words]
         for first, last in itertools.pairwise(stems):
             named |= self.names.get((first, last), set())
         if complaint.author and not named:
             named |= self._fuzzy_name(complaint.author)
-        return exact, named - exact
+        return exact, shared - exact, named - exact - shared
 
     def _fuzzy_name(self, author: str) -> set[int]:
         words = _WORD.findall(author)

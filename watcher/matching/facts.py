@@ -103,5 +103,5 @@ class Candidate:
     ticket: TicketFacts
     channels: set[str] = field(default_factory=set)
     reference: str = "none"  # exact | near | other | none
-    identity: str = "none"  # exact | name | none
+    identity: str = "none"  # exact | shared | name | none
     similarity: float = 0.0

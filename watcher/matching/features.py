@@ -16,7 +16,7 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "near", "other", "none"),
-    "identity": ("exact", "name", "none"),
+    "identity": ("exact", "shared", "name", "none"),
     "text": ("high", "medium", "low", "none"),
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
     "status": ("open", "solved_recently", "solved_long_ago"),
@@ -25,7 +25,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 # Cosine similarity bands of the character n-gram index.
-TEXT_BANDS = ((0.5, "high"), (0.3, "medium"), (0.15, "low"))
+TEXT_BANDS = ((0.35, "high"), (0.2, "medium"), (0.1, "low"))
 # A ticket solved this long before the post is unlikely to be what it is about.
 SOLVED_RECENTLY = timedelta(days=30)
 # Clocks and imports disagree by minutes; a ticket opened the same hour still counts.

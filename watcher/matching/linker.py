@@ -33,9 +33,9 @@ REVIEW_CANDIDATES = 3
 
 @dataclass(frozen=True)
 class Thresholds:
-    link: float = 6.7
-    margin: float = 3.3
-    review: float = 0.0
+    link: float = 3.0
+    margin: float = 3.0
+    review: float = -1.5
 
     @classmethod
     def from_config(cls, config: Config) -> Thresholds:
@@ -111,8 +111,8 @@ class Linker:
         self.context = MatchContext(
             limits=ChannelLimits(
                 top_k=config["MATCH_TOP_K"],
-                window=config["MATCH_WINDOW"],
-                solved_window=config["MATCH_SOLVED_WINDOW"],
+                window=config.duration("MATCH_WINDOW"),
+                solved_window=config.duration("MATCH_SOLVED_WINDOW"),
             )
         )
         self._extract = _identifier_extractor(config)

@@ -22,8 +22,9 @@ from typing import Any
 from watcher.matching.features import LEVELS, Comparison
 
 WEIGHTS_FILE = "weights.json"
-# Add-one smoothing: a level never seen among true links still gets a finite weight.
-SMOOTHING = 1.0
+# Smoothing pseudo-count (per level, true pairs): a level never seen among true links
+# still gets a finite weight.
+SMOOTHING = 0.1
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,15 @@ def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weig
     if not n_match or not n_non:
         raise ValueError("fitting needs both true and wrong candidate pairs")
     levels: dict[str, dict[str, float]] = {}
+    # Pseudo-counts in proportion to the class sizes: a level never seen in either class
+    # gets weight 0 (no evidence), not an artefact of the classes' different sizes.
+    a, b = SMOOTHING, SMOOTHING * n_non / n_match
     for feature, names in LEVELS.items():
         k = len(names)
         levels[feature] = {}
         for level in names:
-            m = (matched[(feature, level)] + SMOOTHING) / (n_match + k * SMOOTHING)
-            u = (unmatched[(feature, level)] + SMOOTHING) / (n_non + k * SMOOTHING)
+            m = (matched[(feature, level)] + a) / (n_match + k * a)
+            u = (unmatched[(feature, level)] + b) / (n_non + k * b)
             levels[feature][level] = round(math.log2(m / u), 4)
     prior = round(math.log2(n_match / n_non), 4)
     return Weights(

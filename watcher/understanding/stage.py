@@ -81,7 +81,10 @@ def process_posts(
     patterns = tuple(config["TICKETS_REF_PATTERNS"])
     for number, post in enumerate(posts, start=1):
         story, created = assign_story(
-            session, post, window=config["STORY_WINDOW"], threshold=config["STORY_SIMILARITY"]
+            session,
+            post,
+            window=config.duration("STORY_WINDOW"),
+            threshold=config["STORY_SIMILARITY"],
         )
         result.stories_created += created
         sources = len({p.source_id for p in story.posts}) or 1

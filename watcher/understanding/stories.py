@@ -58,6 +58,10 @@ def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str |
         return "same URL"
     if _title_key(a.title) and _title_key(a.title) == _title_key(b.title):
         return "same title"
+    # Near-identical words from two different people are two customers with one problem
+    # (often a copied template), not one story told twice.
+    if a.author and b.author and a.author.casefold() != b.author.casefold():
+        return None
     mine, theirs = minhash(a.text), minhash(b.text)
     if mine is not None and theirs is not None and mine.jaccard(theirs) >= threshold:
         return "near-duplicate text"
