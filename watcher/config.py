@@ -122,6 +122,33 @@ SETTINGS: tuple[Setting, ...] = (
         toml="sla.premium.resolution",
     ),
     Setting(
+        "FETCH_MAX_BYTES",
+        5 * 1024 * 1024,
+        "Largest page or feed a reader accepts; a bigger one is an error and nothing is stored.",
+        kind="int",
+        toml="sources.max_bytes",
+    ),
+    Setting(
+        "FETCH_TIMEOUT",
+        20.0,
+        "Seconds a reader waits for a site before giving up until the next interval.",
+        kind="float",
+        toml="sources.timeout",
+    ),
+    Setting(
+        "FETCH_USER_AGENT",
+        "watcher/0.1 (+https://github.com/watcher-project/watcher)",
+        "User-Agent readers send, so site owners can tell who reads them.",
+        toml="sources.user_agent",
+    ),
+    Setting(
+        "CRAWL_TIMEOUT",
+        300.0,
+        "Seconds a forum or blog crawl may run before it is stopped.",
+        kind="float",
+        toml="sources.crawl_timeout",
+    ),
+    Setting(
         "LANGUAGES",
         ["pl", "en"],
         "Languages posts are read in (ISO 639-1); others are reported as such.",

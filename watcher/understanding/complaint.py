@@ -114,7 +114,7 @@ RULES = (
             r"\b(?:dziekuje|dzieki|thanks|thank you|brawo|great job)\b.{0,40}"
             r"\b(?:bez internetu|without internet|na infolinii|on the phone|on hold|i dalej"
             r"|and i still|kolejny tydzien|another week)\b",
-            r"/s\b",
+            r"(?:^|\s)/s\b",
         ),
         2.5,
     ),
@@ -144,8 +144,30 @@ RULES = (
     ),
     _rule(
         "spam",
-        (r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",),
+        (
+            r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",
+            r"\b(?:best|cheap|tanie) (?:vpn|deals|oferty|kredyty)\b",
+            r"\bclick\b.{0,40}\bnow\b",
+        ),
         -3.0,
+    ),
+    _rule(
+        "news or announcement",
+        (
+            r"\b(?:zapowiada|ogłasza|oglasza|poinformowal\w*|informuje|wprowadza|przejmuje)\b",
+            r"\b(?:announces|launches|to acquire|plans|reports)\b",
+            r"\b(?:nowa oferta|nowy cennik|new offer|price list)\b",
+        ),
+        -1.5,
+    ),
+    _rule(
+        "works for me",
+        (
+            r"\b(?:u mnie|mi) (?:juz |wszystko )?dziala\b",
+            r"\bdziala (?:normalnie|bez zarzutu|ok)\b",
+            r"\bworks (?:fine|for me|normally)\b",
+        ),
+        -2.0,
     ),
 )
 

@@ -49,7 +49,8 @@ def _title_key(title: str | None) -> str | None:
 def _url_key(url: str | None) -> str | None:
     if not url:
         return None
-    return url.split("#", 1)[0].rstrip("/").removeprefix("https://").removeprefix("http://")
+    # The fragment stays: a comment (#comment-3) or a forum reply (#p9002) is its own item.
+    return url.rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str | None:
@@ -58,6 +59,9 @@ def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str |
         return "same URL"
     if _title_key(a.title) and _title_key(a.title) == _title_key(b.title):
         return "same title"
+    same_author = bool(a.author and b.author and a.author.casefold() == b.author.casefold())
+    if same_author and a.url and b.url and a.url.split("#")[0] == b.url.split("#")[0]:
+        return "same author in the same thread"
     # Near-identical words from two different people are two customers with one problem
     # (often a copied template), not one story told twice.
     if a.author and b.author and a.author.casefold() != b.author.casefold():
