@@ -212,6 +212,27 @@ SETTINGS: tuple[Setting, ...] = (
         toml="matching.solved_window",
     ),
     Setting(
+        "TWINS_WINDOW",
+        "14d",
+        "Quiet twins: open tickets opened this close to the publicly raised one.",
+        kind="duration",
+        toml="twins.window",
+    ),
+    Setting(
+        "TWINS_MIN_SIMILARITY",
+        0.5,
+        "Quiet twins: how alike (0-1, word overlap) the tickets' texts must be, same category.",
+        kind="float",
+        toml="twins.min_similarity",
+    ),
+    Setting(
+        "TWINS_MAX_PER_EVENT",
+        50,
+        "Quiet twins: at most this many tickets lifted by one public complaint.",
+        kind="int",
+        toml="twins.max_per_event",
+    ),
+    Setting(
         "SLACK_BOT_TOKEN",
         "",
         "Slack bot token (xoxb-...); without it alerts go to the dry-run file.",

@@ -7,20 +7,24 @@ complaints to match), so running the pipeline twice changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from watcher.alerts.build import queue_alerts
 from watcher.config import Config
 from watcher.matching.linker import Linker, MatchResult
+from watcher.tickets.actions import ActionResult, act_on_complaints
 
 
 @dataclass
 class PipelineResult:
     understood: Any
     matched: MatchResult
+    acted: list[ActionResult] = field(default_factory=list)
+    alerts: int = 0
 
     def summary(self) -> str:
         decisions = ", ".join(f"{n} {kind}" for kind, n in sorted(self.matched.decisions.items()))
@@ -31,6 +35,16 @@ class PipelineResult:
             parts[-1] += f" ({decisions})"
         if kept:
             parts.append(f"{kept} kept as a person decided")
+        created = sum(a.created for a in self.acted)
+        raised = sum(a.raised for a in self.acted)
+        twins = sum(len(a.twins_lifted) for a in self.acted)
+        if self.acted:
+            parts.append(
+                f"acted on {len(self.acted)} ({created} tickets created, {raised} raised, "
+                f"{twins} quiet customers lifted)"
+            )
+        if self.alerts:
+            parts.append(f"{self.alerts} alerts queued")
         return "; ".join(parts)
 
 
@@ -52,6 +66,9 @@ def run_pipeline(
     """Understand new posts, then match the complaints that need it."""
     understood = understand_posts(session, config)
     session.flush()
+    now = now or datetime.now(UTC)
     linker = linker or Linker(config)
-    matched = linker.run(session, now=now or datetime.now(UTC))
-    return PipelineResult(understood, matched)
+    matched = linker.run(session, now=now)
+    acted = act_on_complaints(session, config, now=now)
+    alerts = queue_alerts(session, config, acted, now=now)
+    return PipelineResult(understood, matched, acted, len(alerts))

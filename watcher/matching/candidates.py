@@ -28,7 +28,7 @@ from watcher.models import Customer, Identity, Ticket
 CLOSED = ("solved", "closed")
 # Polish case endings, longest first: "Kowalskiego" and "Kowalski" share a stem.
 _ENDINGS = sorted(
-    ["iego", "ego", "emu", "owi", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i", "ej", "ą"],
+    ["iego", "iej", "ego", "emu", "owi", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i", "ej"],
     key=len,
     reverse=True,
 )

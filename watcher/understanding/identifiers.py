@@ -72,6 +72,17 @@ _DURATION = re.compile(
     r"|days?|weeks?|months?|hours?)\b",
     re.IGNORECASE,
 )
+_ORDINALS = {
+    "drugi": 2, "drugiego": 2, "trzeci": 3, "trzeciego": 3, "czwarty": 4, "czwartego": 4,
+    "piaty": 5, "piąty": 5, "piatego": 5, "piątego": 5, "szosty": 6, "szósty": 6, "szostego": 6,
+    "szóstego": 6, "siodmy": 7, "siódmy": 7, "osmy": 8, "ósmy": 8, "dziewiaty": 9,
+    "dziewiąty": 9, "dziesiaty": 10, "dziesiąty": 10,
+}  # fmt: skip
+_DURATION_ORDINAL = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r")\s(dzie[nń]|dnia|tydzie[nń]|tygodnia|miesi[aą]c\w*)\b"
+    r"|\bday\s(\d{1,3})\b",
+    re.IGNORECASE,
+)
 _DURATION_SINGLE = re.compile(
     r"\b(od tygodnia|od miesi[aą]ca|od wczoraj|od rana|since yesterday|for a week|for a month"
     r"|since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
@@ -182,6 +193,17 @@ def _durations(text: str) -> list[dict[str, Any]]:
                 "text": match.group(0).strip(),
                 "days": round((count or 1) * days, 3) if days else None,
             }
+        )
+    for match in _DURATION_ORDINAL.finditer(text):
+        if match.group(3):
+            found.append({"text": match.group(0), "days": float(match.group(3))})
+            continue
+        unit = match.group(2).casefold()
+        days = (
+            7 if unit.startswith("tydz") or unit.startswith("tyg") else 30 if "miesi" in unit else 1
+        )
+        found.append(
+            {"text": match.group(0), "days": float(_ORDINALS[match.group(1).casefold()] * days)}
         )
     for match in _DURATION_SINGLE.finditer(text):
         phrase = match.group(1).casefold()

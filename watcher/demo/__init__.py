@@ -1,0 +1,1 @@
+"""The offline demo: local sites, example tickets, every stage, a summary."""
