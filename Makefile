@@ -22,10 +22,7 @@ $(BIN)/watcher: pyproject.toml
 install: $(BIN)/watcher
 
 demo: install
-	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/watcher --db sqlite:///$(DEMO_DIR)/watcher.db tickets import examples/tickets.csv
-	$(BIN)/watcher --db sqlite:///$(DEMO_DIR)/watcher.db posts import examples/posts.jsonl
-	$(BIN)/watcher --db sqlite:///$(DEMO_DIR)/watcher.db tickets export --out $(DEMO_DIR)/tickets.csv
+	$(BIN)/watcher demo --out $(DEMO_DIR)
 
 test: install check
 
