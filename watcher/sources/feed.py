@@ -64,7 +64,7 @@ def parse_feed(source: str, body: bytes) -> Collected:
             warnings.append(f"{source}: entry link {str(link)[:60]!r} is not http(s); dropped")
         external_id = entry.get("id") or url
         title = strip_markup(entry.get("title", "")).strip() or None
-        text = _text(entry).strip()
+        text = " ".join(_text(entry).split())
         if not external_id or not (text or title):
             warnings.append(f"{source}: an entry without id, link or text was skipped")
             continue

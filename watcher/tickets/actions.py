@@ -120,12 +120,13 @@ def _streets(text: str) -> set[str]:
 
 
 def _similar(a: Ticket, b: Ticket, threshold: float) -> bool:
-    """Alike in words, or naming the same street (in any inflected form)."""
+    """The same street (in any inflected form), or, where neither names one, alike in words."""
     raw_a = f"{a.subject} {a.description or ''}"
     raw_b = f"{b.subject} {b.description or ''}"
-    if fuzz.token_set_ratio(fold(raw_a), fold(raw_b)) / 100 >= threshold:
-        return True
-    return bool(_streets(raw_a) & _streets(raw_b))
+    streets_a, streets_b = _streets(raw_a), _streets(raw_b)
+    if streets_a and streets_b:
+        return bool(streets_a & streets_b)
+    return fuzz.token_sort_ratio(fold(raw_a), fold(raw_b)) / 100 >= threshold
 
 
 def quiet_twins(session: Session, loud: Ticket, config: Config) -> list[Ticket]:

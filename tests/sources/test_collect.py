@@ -1,0 +1,132 @@
+"""Collecting sources into the post store: idempotent, edits marked, failures recorded.
+
+The forum and blog are crawled for real by Scrapy in a child process, from the
+demo's phpBB and WordPress-style pages served on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watcher.config import Config, SourceConfig, load_config
+from watcher.demo.server import serve
+from watcher.demo.site import render_site
+from watcher.models import Post, Source
+from watcher.sources.base import SourceError
+from watcher.sources.collect import collect_source, due_sources
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+    root = tmp_path_factory.mktemp("site")
+    with serve(root) as base:
+        yield root, render_site(root, base)
+
+
+def _config(tmp_path: Path, urls: dict[str, str]) -> Config:
+    path = tmp_path / "watcher.toml"
+    path.write_text(
+        f"""
+[[sources]]
+name = "forum"
+type = "forum"
+url = "{urls["forum"]}"
+preset = "phpbb3"
+internal = true
+[[sources]]
+name = "blog"
+type = "blog"
+url = "{urls["blog"]}"
+internal = true
+[[sources]]
+name = "feed"
+type = "feed"
+url = "{urls["feed"]}"
+internal = true
+interval = "15m"
+""",
+        encoding="utf-8",
+    )
+    return load_config(str(path))
+
+
+def _posts(session: Session, source: str) -> list[Post]:
+    return list(session.scalars(select(Post).join(Source).where(Source.name == source)))
+
+
+def test_forum_blog_and_feed_are_read_once(
+    session: Session, site: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    config = _config(tmp_path, site[1])
+    for source in config.sources:
+        collect_source(session, config, source)
+    forum = _posts(session, "forum")
+    assert {p.author for p in forum} == {"grzesiek_b", "ola_podgorze", "Jan Kowalski"}
+    assert all(p.published_at is not None for p in forum)
+    script_post = next(p for p in forum if "Restart" in p.text)
+    assert "<script>" in script_post.text  # the poster's words, kept as inert text
+    blog = _posts(session, "blog")
+    assert {p.author for p in blog} == {"Tomasz Wiśniewski", "Emily Carter", "promo-bot"}
+    assert len(_posts(session, "feed")) == 2
+    before = session.scalar(select(func.count()).select_from(Post))
+    for source in config.sources:
+        result = collect_source(session, config, source)
+        assert result.created == 0
+    assert session.scalar(select(func.count()).select_from(Post)) == before
+
+
+def test_an_edited_post_is_updated_and_marked(
+    session: Session, site: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, urls = site
+    config = _config(tmp_path, urls)
+    feed = next(s for s in config.sources if s.name == "feed")
+    collect_source(session, config, feed)
+    for post in _posts(session, "feed"):
+        post.needs_processing = False
+    original = (root / "feed.xml").read_text(encoding="utf-8")
+    try:
+        (root / "feed.xml").write_text(original.replace("2 Gb/s", "5 Gb/s"), encoding="utf-8")
+        result = collect_source(session, config, feed)
+    finally:
+        (root / "feed.xml").write_text(original, encoding="utf-8")
+    assert result.edited == 1
+    edited = [p for p in _posts(session, "feed") if p.needs_processing]
+    assert len(edited) == 1 and "5 Gb/s" in edited[0].text
+
+
+def test_a_failing_source_records_its_error(session: Session, tmp_path: Path) -> None:
+    config = load_config(None)
+    broken = SourceConfig(
+        name="gone", type="feed", url="http://127.0.0.1:9/feed.xml", internal=True
+    )
+    with pytest.raises(SourceError):
+        collect_source(session, config, broken)
+    row = session.scalar(select(Source).where(Source.name == "gone"))
+    assert row is not None and row.last_error and row.last_success_at is None
+
+
+def test_unknown_forum_preset_is_a_clear_error(session: Session, tmp_path: Path) -> None:
+    config = load_config(None)
+    source = SourceConfig(
+        name="f", type="forum", url="http://127.0.0.1:9/", internal=True, options={"preset": "nope"}
+    )
+    with pytest.raises(SourceError, match="unknown forum preset 'nope'"):
+        collect_source(session, config, source)
+
+
+def test_due_sources_follow_their_interval(
+    session: Session, site: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    config = _config(tmp_path, site[1])
+    feed = next(s for s in config.sources if s.name == "feed")
+    collect_source(session, config, feed)
+    row = session.scalar(select(Source).where(Source.name == "feed"))
+    assert row is not None and row.last_run_at is not None
+    due = {s.name for s in due_sources(session, config, row.last_run_at)}
+    assert "feed" not in due and {"forum", "blog"} <= due
