@@ -31,7 +31,6 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_ticket_import import ASCII, generate
-from watcher.understanding.identifiers import extract_identifiers
 
 from watcher import db
 from watcher.config import load_config
@@ -40,6 +39,7 @@ from watcher.matching.facts import fold
 from watcher.matching.linker import Linker
 from watcher.models import Complaint, Post, Source
 from watcher.tickets.store import import_tickets
+from watcher.understanding.identifiers import extract_identifiers
 
 
 def retell(rng: random.Random, row: dict[str, str]) -> tuple[str, str | None]:

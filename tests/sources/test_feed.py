@@ -13,17 +13,20 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Wiadomości</title>
 <item><title>Netia &amp; awaria</title><link>https://news.example.pl/a</link>
 <guid isPermaLink="false">a-1</guid><pubDate>Wed, 18 Nov 2026 12:00:00 +0100</pubDate>
-<description>&lt;p&gt;Brak internetu na &lt;b&gt;Mokotowie&lt;/b&gt;&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</description>
+<description>&lt;p&gt;Brak internetu na &lt;b&gt;Mokotowie&lt;/b&gt;
+&lt;script&gt;x()&lt;/script&gt;&lt;/p&gt;</description>
 <author>redakcja@example.pl (Redakcja)</author></item>
 <item><title>Bez linku</title><guid>b-2</guid><description>Tekst</description></item>
-<item><title>Zły link</title><link>javascript:alert(1)</link><guid>c-3</guid><description>Tekst</description></item>
+<item><title>Zły link</title><link>javascript:alert(1)</link><guid>c-3</guid>
+<description>Tekst</description></item>
 </channel></rss>""".encode()
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Google Alert - Netia</title>
 <entry><id>tag:google.com,2013:googlealerts/feed:123</id><title type="html">Netia nie działa</title>
 <link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url=https://blog.example.pl/netia&amp;ct=ga"/>
-<published>2026-11-19T10:00:00Z</published><content type="html">Od tygodnia &lt;b&gt;Netia&lt;/b&gt; nie działa</content>
+<published>2026-11-19T10:00:00Z</published>
+<content type="html">Od tygodnia &lt;b&gt;Netia&lt;/b&gt; nie działa</content>
 </entry></feed>""".encode()
 
 

@@ -33,10 +33,13 @@ def _seed(session: Session, *, followers: int = 50_000) -> Complaint:
     import_tickets(
         session,
         [
-            _ticket("NT-1", "2026-11-14T08:00:00Z", "Brak internetu, ul. Kalwaryjska 41, biuro stoi.",
-                    customer_tier="business", requester_name="Loud"),
+            _ticket(
+                "NT-1", "2026-11-14T08:00:00Z", "Brak internetu, ul. Kalwaryjska 41, biuro stoi.",
+                customer_tier="business", requester_name="Loud",
+            ),
             _ticket("NT-2", "2026-11-13T08:00:00Z", "Od 13.11 nie działa, Kalwaryjska 37."),
-            _ticket("NT-3", "2026-11-14T08:30:00Z", "Internet leży na Kalwaryjskiej 45"),  # later: not a twin
+            # Opened after the loud ticket: not a twin.
+            _ticket("NT-3", "2026-11-14T08:30:00Z", "Internet leży na Kalwaryjskiej 45"),
             _ticket("NT-4", "2026-11-12T08:00:00Z", "Faktura zawyżona", category="billing"),
             _ticket("NT-5", "2026-11-12T08:00:00Z", "Brak internetu, ul. Polna 3, Poznań."),
         ],
