@@ -124,6 +124,7 @@ RULES = (
             r"\b(?:polecam|recommend|szacun|dziekuje za szybk|thanks for the quick|super obsluga"
             r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
             r"|well done|brawo dla)\b",
+            r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
         ),
         -2.0,
     ),

@@ -1,0 +1,47 @@
+"""Identifiers: references, contacts, amounts, durations, dates, places; bounded on long text."""
+
+from __future__ import annotations
+
+import time
+
+from watcher.understanding.identifiers import KEYS, extract_identifiers
+
+TEXT = (
+    "Netia, zgłoszenie nr 10234 i NT-20417, od 3 tygodni bez netu! Naliczyli 120 zł i PLN 99,99. "
+    "Pisałem z Jan.K@Example.pl, tel. +48 601 234 567 / 602-345-678. Technik miał być 12.11 albo "
+    "6 listopada, since Monday, for 2 weeks. ul. Kalwaryjska 41 w Krakowie, 5 Main Street. "
+    "Umowa nr UM/2026/123, order #AB1234. Szósty dzień bez internetu."
+)
+
+
+def test_everything_a_post_may_carry() -> None:
+    found = extract_identifiers(TEXT, [r"NT-\d+"])
+    assert set(found) == set(KEYS)
+    assert found["ticket_refs"] == ["NT-20417", "10234"]
+    assert found["emails"] == ["jan.k@example.pl"]
+    assert found["phones"] == ["+48601234567", "+48602345678"]
+    assert found["amounts"] == [
+        {"value": "120.00", "currency": "PLN"},
+        {"value": "99.99", "currency": "PLN"},
+    ]
+    assert {"text": "od 3 tygodni", "days": 21} in found["durations"]
+    assert {"text": "Szósty dzień", "days": 6.0} in found["durations"]
+    assert {"--11-12", "--11-06"} <= set(found["dates"])
+    assert {"Kalwaryjska", "Main Street", "Kraków"} <= set(found["places"])
+    assert found["contract_numbers"] == ["UM/2026/123"] and found["order_numbers"] == ["AB1234"]
+
+
+def test_english_ticket_wording_and_currencies() -> None:
+    found = extract_identifiers("ticket #55512 open, charged $40 and £12.50, case 7781")
+    assert found["ticket_refs"] == ["55512", "7781"]
+    assert {"value": "40.00", "currency": "USD"} in found["amounts"]
+
+
+def test_nothing_found_is_empty_lists() -> None:
+    assert all(v == [] for v in extract_identifiers("🙂").values())
+
+
+def test_long_hostile_text_is_bounded() -> None:
+    started = time.perf_counter()
+    extract_identifiers("1" * 20_000 + "a@" * 5000 + " 1." * 5000)
+    assert time.perf_counter() - started < 2

@@ -1,0 +1,67 @@
+"""The understanding stage on stored posts: one row per post, stories, re-running is a no-op."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from watcher.config import load_config
+from watcher.formats.posts import parse_post
+from watcher.models import AuditEvent, Complaint, Post, Story
+from watcher.posts import store_posts
+from watcher.understanding.stage import process_posts
+
+
+def _config(tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "watcher.toml"
+    path.write_text('[[brands]]\nname = "Netia"\naliases = ["Netia"]\n', encoding="utf-8")
+    return load_config(str(path))
+
+
+def _post(external_id: str, text: str, **fields: object) -> object:
+    row = {"source": "s", "external_id": external_id, "text": text,
+           "published_at": "2026-11-20T10:00:00Z"} | fields  # fmt: skip
+    return parse_post(row)
+
+
+def test_every_post_gets_its_facts_once(session: Session, tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    long = "Netia nie działa od tygodnia, modem miga na czerwono, nikt nie odpisuje na reklamację."
+    store_posts(session, [  # type: ignore[list-item]
+        _post("a", long, url="https://blog.example.pl/x", author="ania", title="Netia i awaria"),
+        _post("b", long, url="https://blog.example.pl/x", source="feed"),  # same URL: same story
+        _post("c", "Dzięki Netia za szybką instalację, polecam", author="fan"),
+        _post("d", "Orange nie działa, a Play jeszcze gorzej", author="x"),
+    ])  # fmt: skip
+    session.flush()
+    result = process_posts(session, config)
+    assert result.processed == 4 and result.complaints == 2 and result.off_brand == 1
+    rows = {c.post.external_id: c for c in session.scalars(select(Complaint))}
+    assert rows["a"].is_complaint and rows["a"].category == "outage"
+    assert rows["a"].severity == "down_for_days" and rows["a"].needs_matching
+    assert not rows["c"].is_complaint and rows["c"].about_brand
+    assert not rows["d"].about_brand
+    posts = {p.external_id: p for p in session.scalars(select(Post))}
+    assert posts["a"].story_id == posts["b"].story_id != posts["c"].story_id
+    audits = session.scalar(select(func.count()).select_from(AuditEvent))
+    again = process_posts(session, config)
+    assert again.processed == 0
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 4
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits
+    assert session.scalar(select(func.count()).select_from(Story)) == 3
+
+
+def test_an_edited_post_is_understood_again(session: Session, tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    store_posts(session, [_post("a", "Netia ma nową ofertę")])  # type: ignore[list-item]
+    session.flush()
+    process_posts(session, config)
+    row = session.scalar(select(Complaint))
+    assert row is not None and not row.is_complaint
+    row.needs_matching = False
+    store_posts(session, [_post("a", "Netia nie działa od 5 dni i nikt nie odpowiada")])  # type: ignore[list-item]
+    session.flush()
+    process_posts(session, config)
+    assert row.is_complaint and row.needs_matching
