@@ -23,7 +23,8 @@ from watcher.runner import Runner
 NEW_ITEM = """<item><title>Netia: od tygodnia nie działa internet na Kalwaryjskiej</title>
 <link>https://news.example.pl/kalwaryjska</link><guid>news-3</guid>
 <pubDate>Sat, 21 Nov 2026 09:00:00 +0100</pubDate>
-<description>Mieszkańcy Kalwaryjskiej od tygodnia bez internetu, nikt nie odpowiada na zgłoszenia.</description></item>
+<description>Mieszkańcy Kalwaryjskiej od tygodnia bez internetu,
+nikt nie odpowiada na zgłoszenia.</description></item>
 </channel>"""
 
 
