@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from watcher import db
+from watcher.demo.run import write_config
+from watcher.demo.server import serve
+from watcher.demo.site import render_site
 from watcher.models import Base
 
 POSTGRES_URL = os.environ.get(
@@ -99,3 +102,16 @@ def database_url(engine: Engine) -> str:
 def session(engine: Engine) -> Iterator[Session]:
     with db.session_scope(engine) as session:
         yield session
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """The demo's forum, blog and feed served on 127.0.0.1, and a config reading them every 5 s."""
+    out = tmp_path / "run"
+    (out / "site").mkdir(parents=True)
+    with serve(out / "site") as base:
+        urls = render_site(out / "site", base)
+        config_path = write_config(out, urls)
+        text = config_path.read_text(encoding="utf-8").replace('interval = "1m"', 'interval = "5s"')
+        config_path.write_text(text, encoding="utf-8")
+        yield out, config_path

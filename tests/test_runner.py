@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
@@ -14,9 +12,6 @@ from watcher import db
 from watcher.alerts.send import DryRunNotifier
 from watcher.cli import cli
 from watcher.config import load_config
-from watcher.demo.run import write_config
-from watcher.demo.server import serve
-from watcher.demo.site import render_site
 from watcher.models import Complaint, Post
 from watcher.runner import Runner
 
@@ -28,18 +23,6 @@ nikt nie odpowiada na zgłoszenia.</description></item>
 </channel>"""
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    out = tmp_path / "run"
-    (out / "site").mkdir(parents=True)
-    with serve(out / "site") as base:
-        urls = render_site(out / "site", base)
-        config_path = write_config(out, urls)
-        text = config_path.read_text(encoding="utf-8").replace('interval = "1m"', 'interval = "5s"')
-        config_path.write_text(text, encoding="utf-8")
-        yield out, config_path
-
-
 def _engine(database_url: str) -> Engine:
     engine = db.make_engine(database_url)
     db.ensure_schema(engine, auto_upgrade=True)
@@ -47,9 +30,9 @@ def _engine(database_url: str) -> Engine:
 
 
 def test_a_new_feed_item_is_processed_within_one_interval(
-    site: tuple[Path, Path], database_url: str
+    demo_site: tuple[Path, Path], database_url: str
 ) -> None:
-    out, config_path = site
+    out, config_path = demo_site
     config = load_config(str(config_path), overrides={"DATABASE_URL": database_url})
     runner = Runner(config, _engine(database_url), DryRunNotifier(out / "alerts.jsonl"))
     start = datetime.now(UTC)
@@ -75,8 +58,8 @@ def test_a_new_feed_item_is_processed_within_one_interval(
     runner.engine.dispose()
 
 
-def test_run_once_command(site: tuple[Path, Path], tmp_path: Path) -> None:
-    _, config_path = site
+def test_run_once_command(demo_site: tuple[Path, Path], tmp_path: Path) -> None:
+    _, config_path = demo_site
     url = f"sqlite:///{tmp_path / 'once.db'}"
     result = CliRunner().invoke(cli, ["run", "--once", "--config", str(config_path), "--db", url])
     assert result.exit_code == 0, result.output

@@ -233,6 +233,20 @@ SETTINGS: tuple[Setting, ...] = (
         toml="twins.max_per_event",
     ),
     Setting(
+        "CELERY_BROKER_URL",
+        "redis://127.0.0.1:6379/0",
+        "Broker of the Celery workers (Redis, or RabbitMQ as amqp://guest@127.0.0.1:5672//).",
+        secret=True,
+        toml="celery.broker_url",
+    ),
+    Setting(
+        "CELERY_RESULT_BACKEND",
+        "",
+        "Where Celery keeps task results; empty keeps none (the database is the record).",
+        secret=True,
+        toml="celery.result_backend",
+    ),
+    Setting(
         "SLACK_BOT_TOKEN",
         "",
         "Slack bot token (xoxb-...); without it alerts go to the dry-run file.",

@@ -23,6 +23,7 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
+from watcher.understanding.stories import merge_stories
 
 MACHINE = "watcher"
 DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "duplicate")
@@ -203,6 +204,15 @@ class Linker:
         elif not complaint.is_complaint:
             decision = Decision("not_complaint", reason="not a complaint")
         else:
+            merge_stories(
+                session, complaint.post, window=self.config.duration("STORY_WINDOW"),
+                threshold=self.config["STORY_SIMILARITY"],
+            )  # fmt: skip
+            # The story's earliest brand complaint is decided first, whatever order posts came in.
+            first = _story_first(session, complaint)
+            if first is not None and first.needs_matching:
+                self.match_one(session, first, now)
+                session.flush()
             duplicate_of = _story_root(session, complaint)
             if duplicate_of is not None:
                 decision = Decision("duplicate", reason="same story as an earlier post")
@@ -247,6 +257,25 @@ class Linker:
                 )
             )
         return decision.kind
+
+
+def _story_first(session: Session, complaint: Complaint) -> Complaint | None:
+    """The earliest brand complaint of the complaint's story, if it is another one."""
+    post = complaint.post
+    if post.story_id is None:
+        return None
+    first = session.scalars(
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.story_id == post.story_id,
+            Complaint.is_complaint.is_(True),
+            Complaint.about_brand.is_(True),
+        )
+        .order_by(Post.published_at, Post.id)
+        .limit(1)
+    ).first()
+    return first if first is not None and first.id != complaint.id else None
 
 
 def _story_root(session: Session, complaint: Complaint) -> Complaint | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -237,14 +238,21 @@ def act_on_complaint(
 
 
 def act_on_complaints(
-    session: Session, config: Config, *, now: datetime | None = None
+    session: Session,
+    config: Config,
+    *,
+    now: datetime | None = None,
+    complaint_ids: Sequence[int] | None = None,
 ) -> list[ActionResult]:
-    """Act on every decided complaint not acted on yet, oldest first."""
-    pending = session.scalars(
+    """Act on every decided complaint not acted on yet (or the given ones), oldest first."""
+    query = (
         select(Complaint)
         .where(Complaint.acted_at.is_(None), Complaint.decision.in_(("linked", "new_ticket")))
         .order_by(Complaint.id)
-    ).all()
+    )
+    if complaint_ids is not None:
+        query = query.where(Complaint.id.in_(complaint_ids))
+    pending = session.scalars(query).all()
     results = [act_on_complaint(session, c, config, now=now) for c in pending]
     session.flush()
     return results

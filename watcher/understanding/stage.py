@@ -52,6 +52,17 @@ def _fields(u: object) -> dict[str, object]:
     }
 
 
+def _rematch_story(session: Session, story_id: int, joined_post_id: int) -> None:
+    """A post joined a story: the story's machine decisions are taken again, in order."""
+    for complaint in session.scalars(
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(Post.story_id == story_id, Post.id != joined_post_id)
+    ):
+        if complaint.decided_by in (None, ACTOR):
+            complaint.needs_matching = True
+
+
 def process_posts(
     session: Session,
     config: Config,
@@ -86,6 +97,8 @@ def process_posts(
             window=config.duration("STORY_WINDOW"),
             threshold=config["STORY_SIMILARITY"],
         )
+        if not created:
+            _rematch_story(session, story.id, post.id)
         result.stories_created += created
         sources = len({p.source_id for p in story.posts}) or 1
         facts = _fields(

@@ -106,6 +106,40 @@ def assign_story(
     return story, True
 
 
+def merge_stories(
+    session: Session, post: Post, *, window: timedelta, threshold: float = DEFAULT_SIMILARITY
+) -> bool:
+    """Join stories that parallel workers started apart; True when posts moved.
+
+    Two workers understanding a blog post and its feed copy at the same time each
+    see no story yet and start one. Run after both committed, this moves every
+    post of the later stories into the oldest one, so all workers agree.
+    """
+    if post.story_id is None:
+        return False
+    moment = post.published_at or post.fetched_at
+    nearby = session.scalars(
+        select(Post).where(
+            Post.id != post.id,
+            Post.story_id.is_not(None),
+            Post.story_id != post.story_id,
+            or_(
+                Post.published_at.is_(None),
+                Post.published_at.between(moment - window, moment + window),
+            ),
+        )
+    ).all()
+    stories = {post.story_id} | {o.story_id for o in nearby if same_story(post, o, threshold)}
+    stories.discard(None)
+    if len(stories) < 2:
+        return False
+    keep = min(s for s in stories if s is not None)
+    for moved in session.scalars(select(Post).where(Post.story_id.in_(stories - {keep}))):
+        moved.story_id = keep
+    session.flush()
+    return True
+
+
 def _earliest(story: Story, moment: datetime | None) -> None:
     if moment is not None and (
         story.first_published_at is None or moment < story.first_published_at
