@@ -51,6 +51,7 @@ def demo(out: Path) -> None:
             story.add_row(*row)
         console.print(story)
     console.print(f"Slack payloads it would have sent: {result.dry_run_path}")
+    console.print(f"Fairness report: {result.report_path}")
     console.print(
         f"Explore: watcher --config {result.config_path} matches export | explain ID | "
         f"tickets export  (took {result.seconds:.0f} s)"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from watcher.alerts.send import DryRunNotifier, send_alerts
 from watcher.config import load_config
 from watcher.demo.server import serve
 from watcher.demo.site import render_site
+from watcher.fairness.report import ReportParams, build_report, store_report, write_report
 from watcher.formats.tickets import read_tickets
 from watcher.models import Complaint, Post, Source, Ticket
 from watcher.sources.collect import collect_source
@@ -76,6 +77,7 @@ class DemoResult:
     posts_by_source: dict[str, int] = field(default_factory=dict)
     pipeline: PipelineResult | None = None
     alerts_sent: int = 0
+    report_path: Path | None = None
     story: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -143,6 +145,11 @@ def run_demo(out: Path, *, keep_serving: float = 0.0) -> DemoResult:
             result.pipeline = run_pipeline(session, config, now=datetime.now(UTC))
             session.commit()
             result.alerts_sent = send_alerts(session, DryRunNotifier(result.dry_run_path)).sent
+            now = datetime.now(UTC)
+            params = ReportParams(since=now - timedelta(days=120), until=now, min_cell=2)
+            body = store_report(session, build_report(session, params)).body
+            result.report_path = write_report(body, out / "report")[1]
+            session.commit()
             counts = session.execute(
                 select(Source.name, func.count(Post.id)).join(Post).group_by(Source.name)
             ).all()
