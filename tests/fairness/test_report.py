@@ -41,12 +41,18 @@ def _seed(engine: Engine, n: int = 300) -> None:
             session.add(ticket)
             session.flush()
             if not np.isnan(row.loud_at):
-                post = Post(source_id=source.id, external_id=f"p{row.id}", text="Netia!", content_hash="x",
-                            published_at=created + timedelta(hours=float(row.loud_at)))  # fmt: skip
+                published = created + timedelta(hours=float(row.loud_at))
+                post = Post(
+                    source_id=source.id, external_id=f"p{row.id}", text="Netia!",
+                    content_hash="x", published_at=published,
+                )  # fmt: skip
                 session.add(post)
                 session.flush()
-                session.add(Complaint(post_id=post.id, is_complaint=True, about_brand=True, confidence=1,
-                                      decision="linked", decision_ticket_id=ticket.id, decision_score=9.0))  # fmt: skip
+                complaint = Complaint(
+                    post_id=post.id, is_complaint=True, about_brand=True, confidence=1,
+                    decision="linked", decision_ticket_id=ticket.id, decision_score=9.0,
+                )  # fmt: skip
+                session.add(complaint)
 
 
 def test_report_command_writes_json_html_csv_and_stores_once(
@@ -54,8 +60,8 @@ def test_report_command_writes_json_html_csv_and_stores_once(
 ) -> None:
     _seed(engine)
     out = tmp_path / "report"
-    args = ["report", "fairness", "--since", "2026-05-01", "--until", "2026-08-01", "--out", str(out),
-            "--db", database_url]  # fmt: skip
+    args = ["report", "fairness", "--since", "2026-05-01", "--until", "2026-08-01",
+            "--out", str(out), "--db", database_url]  # fmt: skip
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
     body = json.loads((out / "fairness.json").read_text(encoding="utf-8"))
