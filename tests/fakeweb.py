@@ -47,7 +47,7 @@ def fake_web() -> Iterator[FakeWeb]:
             length = int(self.headers.get("content-length") or 0)
             request = Seen(self.command, self.path, dict(self.headers), self.rfile.read(length))
             seen.append(request)
-            route = routes.get(self.path.split("?")[0])
+            route = routes.get(self.path.split("?")[0].rstrip("/") or "/")
             reply = route(request) if route else Reply(404, b"not found")
             self.send_response(reply.status)
             for key, value in reply.headers.items():

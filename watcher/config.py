@@ -149,6 +149,37 @@ SETTINGS: tuple[Setting, ...] = (
         toml="sources.crawl_timeout",
     ),
     Setting(
+        "REDDIT_CLIENT_ID",
+        "",
+        "Reddit app id (a 'script' app at reddit.com/prefs/apps) for reddit sources.",
+        toml="reddit.client_id",
+    ),
+    Setting(
+        "REDDIT_CLIENT_SECRET",
+        "",
+        "Reddit app secret.",
+        secret=True,
+        toml="reddit.client_secret",
+    ),
+    Setting(
+        "REDDIT_USER_AGENT",
+        "watcher/0.1 (by /u/your-account)",
+        "User-Agent Reddit asks for: the app and the account that runs it.",
+        toml="reddit.user_agent",
+    ),
+    Setting(
+        "REDDIT_URL",
+        "https://www.reddit.com",
+        "Reddit's web address (token endpoint and permalinks); changed only for tests or proxies.",
+        toml="reddit.url",
+    ),
+    Setting(
+        "REDDIT_OAUTH_URL",
+        "https://oauth.reddit.com",
+        "Reddit's API address; changed only for tests or proxies.",
+        toml="reddit.oauth_url",
+    ),
+    Setting(
         "LANGUAGES",
         ["pl", "en"],
         "Languages posts are read in (ISO 639-1); others are reported as such.",

@@ -45,6 +45,10 @@ def read_source(source: SourceConfig, row: Source, config: Config) -> Collected:
             source, dict(row.checkpoint or {}), limits=limits, etag=row.etag,
             last_modified=row.last_modified,
         )  # fmt: skip
+    if source.type == "reddit":
+        from watcher.sources.reddit import collect_reddit
+
+        return collect_reddit(source, dict(row.checkpoint or {}), config, config.brands)
     if source.type in ("forum", "blog"):
         from watcher.spiders.run import collect
 
