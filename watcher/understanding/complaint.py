@@ -144,6 +144,23 @@ RULES = (
         -1.5,
     ),
     _rule(
+        "no grievance words",
+        (
+            # Inverted below: fires when none of these words of trouble appears at all.
+            r"\b(?:not?|never|nothing|nobody|still|again|waiting|wait|broken|broke|doesn'?t|don'?t"
+            r"|can'?t|cannot|won'?t|didn'?t|isn'?t|wasn'?t|haven'?t|worst|terrible|awful|horrible"
+            r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
+            r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
+            r"|disappoint\w*|complain\w*|support|service|outage|bill\w*|ticket|days?|weeks?|months?"
+            r"|hours?)\b",
+            r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
+            r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
+            r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
+            r"|miesi\w*|godzin\w*|uszkodz\w*|niestety|masakra|dramat|zawyz\w*|naliczy\w*)\b",
+        ),
+        -2.0,
+    ),
+    _rule(
         "spam",
         (
             r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",
@@ -171,6 +188,10 @@ RULES = (
         -2.0,
     ),
 )
+
+
+# Rules that count when their pattern is absent.
+INVERTED = frozenset({"no grievance words"})
 
 
 @dataclass(frozen=True)
@@ -276,7 +297,8 @@ def classify_complaint(
     reasons = [f"model: {p:.2f}"]
     folded = normalise(text).ascii_folded
     for rule in RULES:
-        if rule.pattern.search(folded):
+        found = bool(rule.pattern.search(folded))
+        if found != (rule.name in INVERTED):
             logit += rule.weight
             reasons.append(f"rule: {rule.name} ({rule.weight:+.1f})")
     confidence = 1 / (1 + math.exp(-logit))
