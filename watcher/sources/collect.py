@@ -45,6 +45,10 @@ def read_source(source: SourceConfig, row: Source, config: Config) -> Collected:
             source, dict(row.checkpoint or {}), limits=limits, etag=row.etag,
             last_modified=row.last_modified,
         )  # fmt: skip
+    if source.type == "mastodon":
+        from watcher.sources.mastodon import collect_mastodon
+
+        return collect_mastodon(source, dict(row.checkpoint or {}), limits=limits)
     if source.type == "reddit":
         from watcher.sources.reddit import collect_reddit
 
