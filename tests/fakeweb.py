@@ -56,7 +56,7 @@ def fake_web() -> Iterator[FakeWeb]:
             self.end_headers()
             self.wfile.write(reply.body)
 
-        do_GET = do_POST = _serve
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
         def log_message(self, *args: object) -> None:
             pass

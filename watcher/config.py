@@ -311,7 +311,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HELPDESK_KIND",
         "builtin",
-        "Helpdesk adapter: builtin, zendesk, freshdesk or jira.",
+        "Helpdesk adapter: builtin (watcher's own database) or zendesk.",
         toml="helpdesk.kind",
     ),
     Setting(

@@ -298,6 +298,28 @@ class Match(Base):
     ticket: Mapped[Ticket] = relationship()
 
 
+class OutboxItem(Base):
+    """A change to make in the helpdesk, written with the decision, delivered once."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # create | note | tags | priority
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket.id", ondelete="SET NULL"), index=True
+    )
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    ticket: Mapped[Ticket | None] = relationship()
+
+
 class Alert(Base):
     """One message to one Slack channel; unique per (subject, kind, channel)."""
 

@@ -17,6 +17,8 @@ from watcher.alerts.build import queue_alerts
 from watcher.config import Config
 from watcher.matching.linker import Linker, MatchResult
 from watcher.tickets.actions import ActionResult, act_on_complaints
+from watcher.tickets.adapters import adapter_for
+from watcher.tickets.outbox import DeliveryResult, deliver_outbox
 
 
 @dataclass
@@ -25,6 +27,7 @@ class PipelineResult:
     matched: MatchResult
     acted: list[ActionResult] = field(default_factory=list)
     alerts: int = 0
+    delivered: DeliveryResult | None = None
 
     def summary(self) -> str:
         decisions = ", ".join(f"{n} {kind}" for kind, n in sorted(self.matched.decisions.items()))
@@ -42,6 +45,11 @@ class PipelineResult:
             parts.append(
                 f"acted on {len(self.acted)} ({created} tickets created, {raised} raised, "
                 f"{twins} quiet customers lifted)"
+            )
+        if self.delivered and (self.delivered.delivered or self.delivered.retrying):
+            parts.append(
+                f"helpdesk: {self.delivered.delivered} changes delivered, "
+                f"{self.delivered.retrying} to retry, {self.delivered.failed} failed"
             )
         if self.alerts:
             parts.append(f"{self.alerts} alerts queued")
@@ -71,4 +79,5 @@ def run_pipeline(
     matched = linker.run(session, now=now)
     acted = act_on_complaints(session, config, now=now)
     alerts = queue_alerts(session, config, acted, now=now)
-    return PipelineResult(understood, matched, acted, len(alerts))
+    delivered = deliver_outbox(session, adapter_for(config), now=now)
+    return PipelineResult(understood, matched, acted, len(alerts), delivered)

@@ -28,6 +28,8 @@ from watcher.models import Complaint
 from watcher.sources.base import SourceError
 from watcher.sources.collect import collect_source
 from watcher.tickets.actions import act_on_complaints
+from watcher.tickets.adapters import adapter_for
+from watcher.tickets.outbox import deliver_outbox
 from watcher.understanding.stage import process_posts
 
 app = Celery("watcher")
@@ -54,6 +56,10 @@ def configure(config: Config) -> Celery:
         for source in config.sources
     }
     schedule["send alerts"] = {"task": "watcher.tasks.deliver_alerts", "schedule": 60.0}
+    schedule["deliver helpdesk changes"] = {
+        "task": "watcher.tasks.deliver_changes",
+        "schedule": 60.0,
+    }
     app.conf.update(
         broker_url=config["CELERY_BROKER_URL"],
         result_backend=config["CELERY_RESULT_BACKEND"] or None,
@@ -140,7 +146,17 @@ def act(complaint_ids: Sequence[int]) -> int:
         session.commit()
     if alerts:
         deliver_alerts.delay()
+    deliver_changes.delay()
     return len(acted)
+
+
+@app.task(name="watcher.tasks.deliver_changes", **RETRY)
+def deliver_changes() -> int:
+    """Deliver the helpdesk outbox; items that must wait are picked up by the next run."""
+    with db.session_scope(engine()) as session:
+        delivered = deliver_outbox(session, adapter_for(current_config())).delivered
+        session.commit()
+    return delivered
 
 
 @app.task(name="watcher.tasks.deliver_alerts", **RETRY)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
@@ -23,7 +24,8 @@ from sqlalchemy.orm import Session
 from watcher.config import Config
 from watcher.matching.candidates import name_stem
 from watcher.matching.facts import fold
-from watcher.models import AuditEvent, Complaint, Ticket, TicketEvent
+from watcher.models import AuditEvent, Complaint, OutboxItem, Ticket, TicketEvent
+from watcher.tickets.outbox import enqueue
 from watcher.tickets.policy import PriorityFacts, SlaTargets, prioritise, rank
 from watcher.understanding.severity import LEVELS as SEVERITY_ORDER
 from watcher.understanding.severity import assess_severity
@@ -181,6 +183,23 @@ def _new_ticket(session: Session, complaint: Complaint, config: Config, now: dat
     return ticket
 
 
+def _create_payload(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "external_id": ticket.external_id,
+        "subject": ticket.subject,
+        "description": ticket.description or "",
+        "priority": ticket.current_priority or "normal",
+        "tags": list(ticket.tags or []),
+        "requester_name": ticket.requester_name,
+    }
+
+
+def _enqueue_priority(session: Session, ticket: Ticket, complaint_id: int) -> None:
+    priority = ticket.current_priority or "normal"
+    payload = {"ticket": ticket.external_id, "priority": priority, "reason": ticket.priority_reason}
+    enqueue(session, "priority", ticket, payload, f"priority:{ticket.id}:{priority}:{complaint_id}")
+
+
 def act_on_complaint(
     session: Session, complaint: Complaint, config: Config, *, now: datetime | None = None
 ) -> ActionResult:
@@ -190,10 +209,12 @@ def act_on_complaint(
     if complaint.acted_at is not None or complaint.decision not in ("linked", "new_ticket"):
         return result
     post = complaint.post
+    created_item: OutboxItem | None = None
     if complaint.decision == "new_ticket":
         ticket = _new_ticket(session, complaint, config, now)
         complaint.decision_ticket_id = ticket.id
         result.created = True
+        created_item = enqueue(session, "create", ticket, {}, ticket.idempotency_key or "")
     else:
         found = session.get(Ticket, complaint.decision_ticket_id)
         if found is None:
@@ -214,16 +235,30 @@ def act_on_complaint(
         )  # fmt: skip
         if PUBLIC_TAG not in (ticket.tags or []):
             ticket.tags = [*(ticket.tags or []), PUBLIC_TAG]
+        note = (
+            f"Public complaint linked by watcher: {post.url or '(no link)'}, published "
+            f"{post.published_at:%Y-%m-%d %H:%M} UTC. Evidence: {evidence or '-'}."
+            if post.published_at
+            else f"Public complaint linked by watcher: {post.url or '(no link)'}."
+        )
+        target = {"ticket": ticket.external_id}
+        enqueue(session, "note", ticket, target | {"body": note}, f"note:{complaint.id}")
+        enqueue(session, "tags", ticket, target | {"tags": [PUBLIC_TAG]}, f"tags:{complaint.id}")
     result.ticket = ticket
     problem = problem_severity(complaint)
     own = ticket_severity(ticket)
     result.raised = apply_policy(session, ticket, most_severe(complaint.severity, own), config, now)
+    if complaint.decision == "new_ticket" and created_item is not None:
+        created_item.payload = _create_payload(ticket)
+    elif result.raised:
+        _enqueue_priority(session, ticket, complaint.id)
     if complaint.decision == "linked":
         because = f"{TWIN_REASON} ({ticket.external_id})"
         for twin in quiet_twins(session, ticket, config):
             severity = most_severe(problem, ticket_severity(twin))
             if apply_policy(session, twin, severity, config, now, because=because):
                 result.twins_lifted.append(twin)
+                _enqueue_priority(session, twin, complaint.id)
     complaint.acted_at = now
     session.add(
         AuditEvent(
