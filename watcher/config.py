@@ -285,6 +285,13 @@ SETTINGS: tuple[Setting, ...] = (
         toml="slack.bot_token",
     ),
     Setting(
+        "SLACK_SIGNING_SECRET",
+        "",
+        "Signing secret of the Slack app; button presses are verified with it.",
+        secret=True,
+        toml="slack.signing_secret",
+    ),
+    Setting(
         "SLACK_DRY_RUN_PATH",
         "./slack-dry-run.jsonl",
         "File the dry-run sink appends alert payloads to when no Slack token is set.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from watcher import db
+from watcher.alerts.actions import slack_app
 from watcher.alerts.escape import escape
 from watcher.alerts.send import DryRunNotifier, notifier_for, send_alerts
 from watcher.cli import State, common_options, pass_state
@@ -48,6 +49,21 @@ def alerts_test(state: State, channel: str) -> None:
     }
     notifier.post(channel, "test", f"test/{channel}", payload)
     click.echo(f"test message sent to {channel}")
+
+
+@alerts.command("serve")
+@click.option("--port", default=3000, show_default=True, help="Port for Slack's requests.")
+@common_options
+@pass_state
+def alerts_serve(state: State, port: int) -> None:
+    """Serve the alert buttons (confirm, reject) to Slack; point the app's Request URL here."""
+    config = state.config()
+    if not config["SLACK_SIGNING_SECRET"] or not config["SLACK_BOT_TOKEN"]:
+        raise click.ClickException(
+            "set WATCHER_SLACK_SIGNING_SECRET and WATCHER_SLACK_BOT_TOKEN from the Slack app's settings"
+        )
+    app = slack_app(state.engine(), config["SLACK_SIGNING_SECRET"], config["SLACK_BOT_TOKEN"])
+    app.start(port=port, path="/slack/events")
 
 
 COMMANDS = [alerts]
