@@ -60,7 +60,8 @@ def alerts_serve(state: State, port: int) -> None:
     config = state.config()
     if not config["SLACK_SIGNING_SECRET"] or not config["SLACK_BOT_TOKEN"]:
         raise click.ClickException(
-            "set WATCHER_SLACK_SIGNING_SECRET and WATCHER_SLACK_BOT_TOKEN from the Slack app's settings"
+            "set WATCHER_SLACK_SIGNING_SECRET and WATCHER_SLACK_BOT_TOKEN from the Slack app's "
+            "settings"
         )
     app = slack_app(state.engine(), config["SLACK_SIGNING_SECRET"], config["SLACK_BOT_TOKEN"])
     app.start(port=port, path="/slack/events")
