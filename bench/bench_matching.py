@@ -72,7 +72,11 @@ def main(argv: list[str] | None = None) -> int:
 
     rows, _, _ = generate(args.tickets, args.seed)
     print(f"generated {len(rows)} tickets", file=sys.stderr)
-    config = load_config(None, overrides={"TICKETS_REF_PATTERNS": [r"NT-\d+"]})
+    # Posts span 90 days and are matched in one run, so solved tickets stay in the index for
+    # the whole span (production keeps them 30 days after solving, relative to each run).
+    config = load_config(
+        None, overrides={"TICKETS_REF_PATTERNS": [r"NT-\d+"], "MATCH_SOLVED_WINDOW": "120d"}
+    )
     with tempfile.TemporaryDirectory(prefix="watcher-bench-") as tmp:
         engine = db.make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         db.ensure_schema(engine)
@@ -126,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             for complaint in complaints:
                 _ = complaint.post
             start = time.perf_counter()
+            linker.prefetch(complaints)
             candidates_of: dict[int, set[str]] = {}
             hits_best = 0
             for complaint in complaints:

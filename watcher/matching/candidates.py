@@ -68,6 +68,8 @@ class MatchContext:
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
     watermark: datetime | None = None
+    _name_choices: list[str] | None = None
+    _name_keys: list[tuple[str, str]] = field(default_factory=list)
 
     def refresh(self, session: Session, now: datetime) -> int:
         """Load tickets and identities changed since the last call; returns how many."""
@@ -126,8 +128,14 @@ class MatchContext:
             self.customer_names[customer_id] = name
             self.names[(name_stem(words[0]), name_stem(words[-1]))].add(customer_id)
 
-    def candidates(self, complaint: ComplaintFacts) -> list[Candidate]:
-        """Every ticket any channel proposes, with what each channel found."""
+    def candidates(
+        self, complaint: ComplaintFacts, text_hits: list[tuple[int, float]] | None = None
+    ) -> list[Candidate]:
+        """Every ticket any channel proposes, with what each channel found.
+
+        `text_hits` are the index's results for this complaint when they were
+        computed for many complaints at once (much faster than one by one).
+        """
         found: dict[int, Candidate] = {}
 
         def add(ticket_id: int, channel: str) -> Candidate:
@@ -163,8 +171,10 @@ class MatchContext:
                         if candidate.reference == "none":
                             candidate.reference = "near"
 
-        if complaint.text.strip():
-            for ticket_id, _ in self.index.search([complaint.text], self.limits.top_k * 3)[0]:
+        if text_hits is None and complaint.text.strip():
+            text_hits = self.index.search([complaint.text], self.limits.top_k * 3)[0]
+        if text_hits:
+            for ticket_id, _ in text_hits:
                 if len([c for c in found.values() if "text" in c.channels]) >= self.limits.top_k:
                     break
                 if self._in_window(self.tickets[ticket_id], complaint.published_at):
@@ -198,16 +208,20 @@ class MatchContext:
         return exact, shared - exact, named - exact - shared
 
     def _fuzzy_name(self, author: str) -> set[int]:
+        """Customers whose name is a near spelling of the author's (typos, missing letters)."""
         words = _WORD.findall(author)
         if len(words) < 2:
             return set()
         wanted = f"{name_stem(words[0])} {name_stem(words[-1])}"
+        if self._name_choices is None or len(self._name_choices) != len(self.names):
+            self._name_choices = [f"{first} {last}" for first, last in self.names]
+            self._name_keys = list(self.names)
         matches: set[int] = set()
-        for (first, last), ids in self.names.items():
-            if first[:1] == wanted[:1] and (
-                fuzz.ratio(wanted, f"{first} {last}") >= self.limits.name_similarity
-            ):
-                matches |= ids
+        for _, _, index in process.extract(
+            wanted, self._name_choices, scorer=fuzz.ratio,
+            score_cutoff=self.limits.name_similarity, limit=20,
+        ):  # fmt: skip
+            matches |= self.names[self._name_keys[index]]
         return matches
 
     def _near_references(self, digits: str) -> set[int]:

@@ -50,6 +50,7 @@ class TicketIndex:
         self._df = np.zeros(N_FEATURES, dtype=np.int32)
         self._live = np.zeros(0, dtype=bool)
         self._weighted: sp.csr_matrix | None = None
+        self._transposed: sp.csr_matrix | None = None
         self._idf: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -105,6 +106,8 @@ class TicketIndex:
             norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
             norms[norms == 0] = 1
             self._weighted = (sp.diags(1 / norms).astype(np.float32) @ weighted).tocsr()
+            # Queries multiply by the transpose; kept ready instead of converted per query.
+            self._transposed = self._weighted.T.tocsr()
             self._idf = idf
         return self._weighted, self._idf
 
@@ -129,8 +132,9 @@ class TicketIndex:
             return []
         if not self._row_of:
             return [[] for _ in texts]
-        weighted, _ = self._prepare()
-        sims = (self._queries(texts) @ weighted.T).tocsr()
+        self._prepare()
+        assert self._transposed is not None
+        sims = (self._queries(texts) @ self._transposed).tocsr()
         results: list[list[tuple[int, float]]] = []
         for i in range(sims.shape[0]):
             row = sims.getrow(i)

@@ -118,6 +118,7 @@ class Linker:
         )
         self._extract = _identifier_extractor(config)
         self._details: dict[int, TicketFacts] = {}
+        self._hits: dict[int, list[tuple[int, float]]] = {}
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
         post = complaint.post
@@ -147,10 +148,21 @@ class Linker:
             self._details[ticket.ticket_id] = cached
         return cached
 
+    def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:
+        """Search the text index for many complaints in one go; `rank` then uses the results."""
+        texts = {c.id: self.facts(c).text for c in complaints if c.is_complaint and c.about_brand}
+        ids = list(texts)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            hits = self.context.index.search(
+                [texts[i] for i in chunk], self.context.limits.top_k * 3
+            )
+            self._hits.update(zip(chunk, hits, strict=True))
+
     def compared(self, complaint: Complaint) -> list[tuple[Candidate, list[Comparison]]]:
         """Every candidate for a complaint with its feature levels (what fitting needs)."""
         facts = self.facts(complaint)
-        candidates = self.context.candidates(facts)
+        candidates = self.context.candidates(facts, self._hits.pop(complaint.id, None))
         for candidate in candidates:
             candidate.ticket = self._with_details(candidate.ticket)
         return [(candidate, compare(facts, candidate)) for candidate in candidates]
@@ -180,7 +192,9 @@ class Linker:
         if only is not None:
             query = query.where(Complaint.id.in_(only))
         result = MatchResult()
-        for complaint in session.scalars(query).all():
+        complaints = session.scalars(query).all()
+        self.prefetch(complaints)
+        for complaint in complaints:
             outcome = self.match_one(session, complaint, now)
             if outcome is None:
                 result.kept_by_person += 1
