@@ -12,6 +12,7 @@ from watcher import db
 from watcher.cli import State, _refuse_invalid, _report_issues, common_options, pass_state
 from watcher.formats.posts import read_posts
 from watcher.stages import run_pipeline
+from watcher.understanding.complaint import model_probabilities
 from watcher.understanding.pipeline import understand
 
 
@@ -40,8 +41,15 @@ def classify(state: State, path: Path, encoding: str | None, skip_invalid: bool)
     _report_issues(f"{path}: {len(result.duplicates)} repeated post(s)", result.duplicates)
     languages = tuple(config["LANGUAGES"])
     patterns = tuple(config["TICKETS_REF_PATTERNS"])
-    for record in result.records:
-        found = understand(record, config.brands, languages=languages, ref_patterns=patterns)
+    texts = ["\n".join(filter(None, [r.title, r.text])) for r in result.records]
+    for record, probability in zip(result.records, model_probabilities(texts), strict=True):
+        found = understand(
+            record,
+            config.brands,
+            languages=languages,
+            ref_patterns=patterns,
+            probability=probability,
+        )
         sys.stdout.write(json.dumps(found.as_dict(), ensure_ascii=False) + "\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from watcher.understanding.text import fold_diacritics, normalise
 
@@ -135,6 +136,22 @@ class CategoryGuess:
     reasons: tuple[str, ...]
 
 
+@lru_cache(maxsize=16)
+def _prepared(
+    taxonomy: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[str, tuple[tuple[str, str, bool], ...]], ...]:
+    """Folded vocabulary, once per taxonomy: (entry, needle, matched as a phrase)."""
+    prepared = []
+    for category, vocabulary in taxonomy:
+        entries = []
+        for entry in vocabulary:
+            needle = fold_diacritics(entry.casefold())
+            phrase = " " in needle.strip() or not needle.strip().isalpha()
+            entries.append((entry.strip(), needle, phrase))
+        prepared.append((category, tuple(entries)))
+    return tuple(prepared)
+
+
 def categorise(
     text: str, lang: str | None = None, taxonomy: Mapping[str, Sequence[str]] | None = None
 ) -> CategoryGuess:
@@ -143,15 +160,11 @@ def categorise(
     folded = " " + normalise(text).ascii_folded + " "
     words = folded.split()
     hits: dict[str, list[str]] = {}
-    for category, vocabulary in taxonomy.items():
-        for entry in vocabulary:
-            needle = fold_diacritics(entry.casefold())
-            if " " in needle.strip() or not needle.strip().isalpha():
-                found = needle in folded
-            else:
-                found = any(word.startswith(needle) for word in words)
+    for category, entries in _prepared(tuple((c, tuple(v)) for c, v in taxonomy.items())):
+        for entry, needle, phrase in entries:
+            found = needle in folded if phrase else any(word.startswith(needle) for word in words)
             if found:
-                hits.setdefault(category, []).append(entry.strip())
+                hits.setdefault(category, []).append(entry)
     if not hits:
         return CategoryGuess(FALLBACK, 0.0, ("no category words",))
     order = list(taxonomy)

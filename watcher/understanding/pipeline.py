@@ -77,12 +77,13 @@ def understand(
     languages: Sequence[str] = ("pl", "en"),
     ref_patterns: Sequence[str] = (),
     sources: int = 1,
+    probability: float | None = None,
 ) -> Understanding:
     """Language, brand, complaint, category, severity, identifiers and loudness of a post."""
     text = post_text(post)
     language = detect_language(text, languages)
     mention = find_brand(text, brands)
-    guess = classify_complaint(text, language.lang)
+    guess = classify_complaint(text, language.lang, probability=probability)
     reasons = [*mention.reasons, *guess.reasons]
     if language.lang is not None and language.lang not in languages:
         reasons.append(f"language {language.lang} is not among {', '.join(languages)}")

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from watcher.config import Config
 from watcher.models import AuditEvent, Complaint, Post
-from watcher.understanding.pipeline import understand
+from watcher.understanding.complaint import model_probabilities
+from watcher.understanding.pipeline import post_text, understand
 from watcher.understanding.stories import assign_story
 
 BATCH = 200
@@ -88,6 +89,9 @@ def process_posts(
         if posts
         else {}
     )
+    probabilities = dict(
+        zip([p.id for p in posts], model_probabilities([post_text(p) for p in posts]), strict=True)
+    )
     languages = tuple(config["LANGUAGES"])
     patterns = tuple(config["TICKETS_REF_PATTERNS"])
     for number, post in enumerate(posts, start=1):
@@ -103,7 +107,12 @@ def process_posts(
         sources = len({p.source_id for p in story.posts}) or 1
         facts = _fields(
             understand(
-                post, config.brands, languages=languages, ref_patterns=patterns, sources=sources
+                post,
+                config.brands,
+                languages=languages,
+                ref_patterns=patterns,
+                sources=sources,
+                probability=probabilities.get(post.id),
             )
         )
         complaint = existing.get(post.id)
