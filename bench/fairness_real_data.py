@@ -53,17 +53,18 @@ def main() -> int:
     tagged = frame["loud_at"].notna()
     print(f"{len(frame)} complaints, {int(tagged.sum())} tagged (Older American / Servicemember)")
     effect = naive_effect(frame)  # exposure from day 0: the naive model is the right one here
-    print(f"time to reach the company, tagged vs not, stratified by product: HR {effect.hazard_ratio} "
-          f"CI {effect.ci95} p {effect.p_value}")  # fmt: skip
+    print(
+        "time to reach the company, tagged vs not, stratified by product: "
+        f"HR {effect.hazard_ratio} CI {effect.ci95} p {effect.p_value}"
+    )
     print("monetary relief, tagged vs not (Mantel-Haenszel):", compensation_risk_ratio(frame))
     timely = frame.groupby(tagged)["timely"].mean()
-    print(
-        f"timely response: tagged {timely.get(True, float('nan')):.3f}, others {timely.get(False, float('nan')):.3f}"
-    )
+    print(f"timely response: tagged {timely.get(True, 0):.3f}, others {timely.get(False, 0):.3f}")
     table = stratum_table(frame, min_cell=20)
     shown = [row for row in table if "suppressed" not in row]
+    suppressed = len(table) - len(shown)
     print(
-        f"{len(table)} product strata, {len(table) - len(shown)} suppressed (fewer than 20 tagged or untagged)"
+        f"{len(table)} product strata, {suppressed} suppressed (fewer than 20 tagged or untagged)"
     )
     print(
         "landmark at 0.5 days:",
