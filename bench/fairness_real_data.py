@@ -67,7 +67,7 @@ def main() -> int:
         f"{len(table)} product strata, {suppressed} suppressed (fewer than 20 tagged or untagged)"
     )
     print(
-        "landmark at 0.5 days:",
+        "landmark at 0.25 days (durations here are days: read the 24h and 168h keys as days):",
         landmark(frame, 0.25, bootstrap=100).as_dict()["rmst_difference_hours"],
     )
     return 0
