@@ -278,6 +278,39 @@ SETTINGS: tuple[Setting, ...] = (
         toml="celery.result_backend",
     ),
     Setting(
+        "ALERTS_QUIET_HOURS",
+        "",
+        "Hours when alerts wait (e.g. 22:00-07:00, in ALERTS_TIMEZONE); empty for none.",
+        toml="alerts.quiet_hours",
+    ),
+    Setting(
+        "ALERTS_QUIET_HOURS_EXEMPT",
+        ["loud_complaint"],
+        "Alert kinds sent even in quiet hours.",
+        kind="list",
+        toml="alerts.quiet_hours_exempt",
+    ),
+    Setting(
+        "ALERTS_TIMEZONE",
+        "Europe/Warsaw",
+        "Time zone of quiet hours.",
+        toml="alerts.timezone",
+    ),
+    Setting(
+        "ALERTS_DIGEST_KINDS",
+        ["review"],
+        "Alert kinds collected into one digest message per channel instead of one each.",
+        kind="list",
+        toml="alerts.digest_kinds",
+    ),
+    Setting(
+        "ALERTS_DIGEST_INTERVAL",
+        "1h",
+        "How often a digest is sent (1h hourly, 1d daily).",
+        kind="duration",
+        toml="alerts.digest_interval",
+    ),
+    Setting(
         "SLACK_BOT_TOKEN",
         "",
         "Slack bot token (xoxb-...); without it alerts go to the dry-run file.",
@@ -425,6 +458,44 @@ class SourceConfig:
 
 
 SOURCE_TYPES = ("feed", "reddit", "forum", "blog", "mastodon")
+LOUDNESS_TIERS = ("quiet", "notable", "loud", "viral")
+
+
+@dataclass(frozen=True)
+class AlertRoute:
+    """Where alerts of a kind go: `[[alerts.routes]]` in watcher.toml; "*" matches anything."""
+
+    channel: str
+    kind: str = "*"
+    brand: str = "*"
+    min_tier: str = "quiet"
+    min_severity: str | None = None
+
+
+def _parse_routes(raw: Any, path: Path) -> tuple[AlertRoute, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: 'alerts.routes' must be an array of tables ([[alerts.routes]])")
+    routes = []
+    for number, item in enumerate(raw, start=1):
+        where = f"{path}: alerts.routes #{number}"
+        if not isinstance(item, dict) or not isinstance(item.get("channel"), str):
+            raise ConfigError(f'{where}: needs channel = "#name"')
+        unknown = set(item) - {"channel", "kind", "brand", "min_tier", "min_severity"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        tier = str(item.get("min_tier", "quiet"))
+        if tier not in LOUDNESS_TIERS:
+            raise ConfigError(f"{where}: min_tier must be one of {', '.join(LOUDNESS_TIERS)}")
+        routes.append(
+            AlertRoute(
+                channel=item["channel"],
+                kind=str(item.get("kind", "*")),
+                brand=str(item.get("brand", "*")),
+                min_tier=tier,
+                min_severity=item.get("min_severity"),
+            )
+        )
+    return tuple(routes)
 
 
 @dataclass
@@ -436,6 +507,7 @@ class Config:
     path: Path | None
     brands: tuple[Brand, ...] = ()
     sources: tuple[SourceConfig, ...] = ()
+    routes: tuple[AlertRoute, ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -567,6 +639,9 @@ def load_config(
         )
 
     structured = {key: document.pop(key) for key in STRUCTURED_KEYS if key in document}
+    alerts_table = document.get("alerts")
+    if isinstance(alerts_table, dict) and "routes" in alerts_table:
+        structured["routes"] = alerts_table.pop("routes")
     from_file = _flatten(document)
     by_toml = {s.toml_key: s for s in SETTINGS}
     unknown = [key for key in from_file if key not in by_toml]
@@ -625,4 +700,5 @@ def load_config(
         sources=_parse_sources(structured["sources"], config_path)
         if "sources" in structured
         else (),
+        routes=_parse_routes(structured["routes"], config_path) if "routes" in structured else (),
     )

@@ -81,7 +81,8 @@ class Runner:
                 session.commit()
             pipeline = run_pipeline(session, self.config, linker=self.linker, now=now)
             session.commit()
-            self.status.alerts_sent += send_alerts(session, self.notifier, now=now).sent
+            sent = send_alerts(session, self.notifier, now=now, config=self.config)
+            self.status.alerts_sent += sent.sent
             session.commit()
             for name, error in session.execute(select(Source.name, Source.last_error)):
                 if error and name not in self.status.errors:

@@ -162,6 +162,7 @@ def deliver_changes() -> int:
 @app.task(name="watcher.tasks.deliver_alerts", **RETRY)
 def deliver_alerts() -> int:
     with db.session_scope(engine()) as session:
-        sent = send_alerts(session, notifier_for(current_config())).sent
+        config = current_config()
+        sent = send_alerts(session, notifier_for(config), config=config).sent
         session.commit()
     return sent

@@ -9,15 +9,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from watcher.alerts.render import render_complaint
-from watcher.config import Config
+from watcher.config import LOUDNESS_TIERS, AlertRoute, Config
 from watcher.models import Alert, Complaint, Ticket
 from watcher.tickets.actions import ActionResult
+from watcher.understanding.severity import LEVELS as SEVERITY_ORDER
 
 # Where each kind goes by default; `loud` complaints also go to PR.
 LOUD_TIERS = ("loud", "viral")
 
 
+def _route_matches(route: AlertRoute, kind: str, complaint: Complaint) -> bool:
+    if route.kind not in ("*", kind) or route.brand not in ("*", complaint.brand):
+        return False
+    tier = complaint.loudness_tier if complaint.loudness_tier in LOUDNESS_TIERS else "quiet"
+    if LOUDNESS_TIERS.index(tier) < LOUDNESS_TIERS.index(route.min_tier):
+        return False
+    if route.min_severity:
+        if complaint.severity not in SEVERITY_ORDER or route.min_severity not in SEVERITY_ORDER:
+            return False
+        return SEVERITY_ORDER.index(complaint.severity) <= SEVERITY_ORDER.index(route.min_severity)
+    return True
+
+
 def channels_for(kind: str, complaint: Complaint, config: Config) -> list[str]:
+    """The channels of every matching `[[alerts.routes]]`, or the default channels."""
+    if config.routes:
+        return list(
+            dict.fromkeys(r.channel for r in config.routes if _route_matches(r, kind, complaint))
+        )
     cx, pr = config["SLACK_CHANNEL_CX"], config["SLACK_CHANNEL_PR"]
     if kind == "review":
         return [cx]

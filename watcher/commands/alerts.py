@@ -24,7 +24,7 @@ def alerts_send(state: State) -> None:
     config = state.config()
     notifier = notifier_for(config)
     with db.session_scope(state.engine()) as session:
-        result = send_alerts(session, notifier)
+        result = send_alerts(session, notifier, config=config)
     where = "to Slack"
     if isinstance(notifier, DryRunNotifier):
         where = f"to the dry-run file {notifier.path}"
