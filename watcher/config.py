@@ -202,15 +202,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MATCH_LINK_THRESHOLD",
-        3.0,
+        1.0,
         "Score (log2 odds) at or above which the best candidate is linked (chosen on eval dev).",
         kind="float",
         toml="matching.link_threshold",
     ),
     Setting(
         "MATCH_MARGIN",
-        3.0,
-        "How far (log2) the best candidate must beat the second to be linked; 3.0 is 8x.",
+        2.0,
+        "How far (log2) the best candidate must beat the second to be linked; 2.0 is 4x.",
         kind="float",
         toml="matching.margin",
     ),
