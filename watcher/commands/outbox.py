@@ -9,10 +9,11 @@ from rich.text import Text
 from sqlalchemy import func, select
 
 from watcher import db
-from watcher.cli import State, common_options, pass_state
+from watcher.cli import State, common_options, pass_state, tickets
 from watcher.models import OutboxItem
 from watcher.tickets.adapters import adapter_for
 from watcher.tickets.outbox import deliver_outbox
+from watcher.tickets.sync import sync_tickets
 
 console = Console(highlight=False)
 
@@ -69,4 +70,17 @@ def outbox_deliver(state: State) -> None:
         click.echo(f"  {error}", err=True)
 
 
+@click.command("sync")
+@common_options
+@pass_state
+def tickets_sync(state: State) -> None:
+    """Pull ticket changes (status, priority) from the helpdesk since the last sync."""
+    config = state.config()
+    with db.session_scope(state.engine()) as session:
+        result = sync_tickets(session, adapter_for(config))
+    click.echo(f"{result.seen} changes from the helpdesk; {result.updated} tickets updated, "
+               f"{result.unknown} not known here")  # fmt: skip
+
+
+tickets.add_command(tickets_sync)
 COMMANDS = [outbox]

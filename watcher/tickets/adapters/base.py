@@ -27,3 +27,9 @@ class HelpdeskAdapter(Protocol):
     def add_tags(self, ticket: str, tags: list[str]) -> None: ...
 
     def set_priority(self, ticket: str, priority: str) -> None: ...
+
+    def fetch_changes(
+        self, checkpoint: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Tickets changed since the checkpoint (id, external_id, status, priority,
+        updated_at), and the checkpoint to keep for next time."""

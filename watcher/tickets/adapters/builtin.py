@@ -23,3 +23,9 @@ class BuiltinHelpdesk:
 
     def set_priority(self, ticket: str, priority: str) -> None:
         return None
+
+    def fetch_changes(
+        self, checkpoint: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The built-in helpdesk is the database: there is nothing to pull."""
+        return [], checkpoint

@@ -84,5 +84,32 @@ class ZendeskClient:
     def add_tags(self, ticket: str, tags: list[str]) -> None:
         self._send("PUT", f"/api/v2/tickets/{ticket}/tags.json", {"tags": tags})
 
+    def fetch_changes(
+        self, checkpoint: dict[str, Any], *, max_pages: int = 100
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Incremental ticket export (cursor based), page by page until the end of the stream."""
+        changes: list[dict[str, Any]] = []
+        cursor = checkpoint.get("cursor")
+        for _ in range(max_pages):
+            params = (
+                {"cursor": cursor}
+                if cursor
+                else {"start_time": int(checkpoint.get("start_time", 0))}
+            )
+            try:
+                response = self.http.get("/api/v2/incremental/tickets/cursor.json", params=params)
+            except httpx.HTTPError as exc:
+                raise HelpdeskError(f"Zendesk unreachable: {type(exc).__name__}") from exc
+            if response.status_code == 429 or response.status_code >= 500:
+                raise HelpdeskError(f"Zendesk answered {response.status_code}; sync again later")
+            if response.status_code >= 400:
+                raise HelpdeskError(f"Zendesk refused the export ({response.status_code})")
+            page = response.json()
+            changes.extend(page.get("tickets", []))
+            cursor = page.get("after_cursor") or cursor
+            if page.get("end_of_stream", True):
+                break
+        return changes, {"cursor": cursor} if cursor else checkpoint
+
     def set_priority(self, ticket: str, priority: str) -> None:
         self._send("PUT", f"/api/v2/tickets/{ticket}.json", {"ticket": {"priority": priority}})
