@@ -311,6 +311,27 @@ SETTINGS: tuple[Setting, ...] = (
         toml="alerts.digest_interval",
     ),
     Setting(
+        "ALERTS_STORY_SOURCES",
+        3,
+        "A story is alerted to PR as spreading once its posts come from this many sources.",
+        kind="int",
+        toml="alerts.story_sources",
+    ),
+    Setting(
+        "ALERTS_STORY_VELOCITY",
+        5,
+        "A story is alerted to PR as growing fast with this many new posts in ALERTS_STORY_WINDOW.",
+        kind="int",
+        toml="alerts.story_velocity",
+    ),
+    Setting(
+        "ALERTS_STORY_WINDOW",
+        "6h",
+        "The window in which ALERTS_STORY_VELOCITY new posts make a story fast-growing.",
+        kind="duration",
+        toml="alerts.story_window",
+    ),
+    Setting(
         "SLACK_BOT_TOKEN",
         "",
         "Slack bot token (xoxb-...); without it alerts go to the dry-run file.",

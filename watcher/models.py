@@ -97,6 +97,11 @@ class Source(Base):
     last_run_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_found: Mapped[int | None]
+    last_new: Mapped[int | None]
+    empty_runs: Mapped[int] = mapped_column(Integer, default=0)
+    unhealthy_since: Mapped[datetime | None]
+    unhealthy_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -335,6 +340,8 @@ class Alert(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     message_ts: Mapped[str | None] = mapped_column(String(50))
+    # Alerts sharing a thread key (e.g. "story:7") in a channel are threaded under the first.
+    thread_key: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

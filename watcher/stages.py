@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from watcher.alerts.build import queue_alerts
+from watcher.alerts.build import queue_alerts, queue_watch_alerts
 from watcher.config import Config
 from watcher.matching.linker import Linker, MatchResult
 from watcher.tickets.actions import ActionResult, act_on_complaints
@@ -79,5 +79,6 @@ def run_pipeline(
     matched = linker.run(session, now=now)
     acted = act_on_complaints(session, config, now=now)
     alerts = queue_alerts(session, config, acted, now=now)
+    alerts += queue_watch_alerts(session, config, now=now)
     delivered = deliver_outbox(session, adapter_for(config), now=now)
     return PipelineResult(understood, matched, acted, len(alerts), delivered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -37,6 +38,7 @@ class DryRunNotifier:
         self.path = path
 
     def post(self, channel: str, kind: str, key: str, payload: dict[str, Any]) -> str | None:
+        """Returns a made-up message id, so that threads show in the file as they would."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = {
             "channel": channel,
@@ -46,7 +48,7 @@ class DryRunNotifier:
         }
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-        return None
+        return f"dry-run.{hashlib.sha256(key.encode()).hexdigest()[:12]}"
 
 
 class SlackNotifier:
@@ -132,6 +134,23 @@ def _send_digests(
         result.sent += len(members)
 
 
+def _thread_ts(session: Session, alert: Alert) -> str | None:
+    """The message that opened this alert's thread in its channel, if one was sent."""
+    if not alert.thread_key:
+        return None
+    return session.scalar(
+        select(Alert.message_ts)
+        .where(
+            Alert.thread_key == alert.thread_key,
+            Alert.channel == alert.channel,
+            Alert.message_ts.is_not(None),
+            Alert.id != alert.id,
+        )
+        .order_by(Alert.sent_at, Alert.id)
+        .limit(1)
+    )
+
+
 def send_alerts(
     session: Session,
     notifier: Notifier,
@@ -167,8 +186,12 @@ def send_alerts(
     for alert in pending:
         alert.attempts += 1
         key = f"{alert.subject}/{alert.kind}/{alert.channel}"
+        payload = dict(alert.payload)
+        thread_ts = _thread_ts(session, alert)
+        if thread_ts:
+            payload["thread_ts"] = thread_ts
         try:
-            alert.message_ts = notifier.post(alert.channel, alert.kind, key, dict(alert.payload))
+            alert.message_ts = notifier.post(alert.channel, alert.kind, key, payload)
         except (SlackApiError, OSError) as exc:
             alert.last_error = str(exc)[:1000]
             if alert.attempts >= MAX_ATTEMPTS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -59,11 +60,22 @@ def crawl(state: State, name: str | None, everything: bool) -> None:
         raise click.ClickException(f"{failed} source(s) failed; see above")
 
 
+def _health(row: Source | None) -> str:
+    """Rich markup; the reason quotes pages and errors from outside, so it is escaped."""
+    if row is None:
+        return "not run yet"
+    if row.unhealthy_reason:
+        return f"[red]unhealthy: {escape(row.unhealthy_reason[:200])}[/red]"
+    if row.last_error:
+        return f"[yellow]ok, warning: {escape(row.last_error[:120])}[/yellow]"
+    return "[green]ok[/green]"
+
+
 @click.command("sources")
 @common_options
 @pass_state
 def sources(state: State) -> None:
-    """List configured sources with their last run, last success and last error."""
+    """List configured sources: last run and success, posts found and new, health."""
     config = state.config()
     with db.session_scope(state.engine()) as session:
         rows = {r.name: r for r in session.scalars(select(Source))}
@@ -78,7 +90,8 @@ def sources(state: State) -> None:
             "posts",
             "last run",
             "last success",
-            "last error",
+            "found / new",
+            "health",
         ):
             table.add_column(column)
         for source in config.sources:
@@ -90,7 +103,8 @@ def sources(state: State) -> None:
                 str(counts.get(row.id, 0) if row else 0),
                 f"{row.last_run_at:%Y-%m-%d %H:%M}" if row and row.last_run_at else "never",
                 f"{row.last_success_at:%Y-%m-%d %H:%M}" if row and row.last_success_at else "-",
-                (row.last_error or "")[:80] if row else "",
+                f"{row.last_found} / {row.last_new}" if row and row.last_found is not None else "-",
+                _health(row),
             )
         console.print(table)
 

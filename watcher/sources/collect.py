@@ -77,6 +77,15 @@ def source_row(session: Session, source: SourceConfig) -> Source:
     return row
 
 
+EMPTY_RUNS_UNHEALTHY = 3
+
+
+def _mark_unhealthy(row: Source, reason: str, now: datetime) -> None:
+    if row.unhealthy_since is None:
+        row.unhealthy_since = now
+    row.unhealthy_reason = reason[:2000]
+
+
 def collect_source(
     session: Session, config: Config, source: SourceConfig, *, now: datetime | None = None
 ) -> CollectResult:
@@ -89,6 +98,7 @@ def collect_source(
         collected = read_source(source, row, config)
     except SourceError as exc:
         row.last_error = str(exc)
+        _mark_unhealthy(row, f"failed: {exc}", now)
         session.add(_audit(now, source.name, "collect_failed", {"error": str(exc)}))
         raise
     result.not_modified = collected.not_modified
@@ -109,6 +119,16 @@ def collect_source(
     row.last_modified = collected.last_modified
     row.last_success_at = now
     row.last_error = "; ".join(result.warnings)[:2000] or None
+    row.last_found, row.last_new = len(collected.posts), summary.created
+    if collected.posts:
+        row.empty_runs = 0
+    elif not collected.not_modified:  # a 304 says nothing changed, not that nothing is there
+        row.empty_runs = (row.empty_runs or 0) + 1
+    if row.empty_runs >= EMPTY_RUNS_UNHEALTHY:
+        reason = f"yielded nothing in {row.empty_runs} runs in a row; check the URL and the preset"
+        _mark_unhealthy(row, reason, now)
+    else:
+        row.unhealthy_since, row.unhealthy_reason = None, None
     result.post_ids = list(
         session.scalars(
             select(Post.id).where(Post.source_id == row.id, Post.needs_processing.is_(True))

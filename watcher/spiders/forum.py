@@ -1,15 +1,89 @@
-"""ForumSpider: a board or a thread, its threads and their pages, within one host."""
+"""ForumSpider: a board or a thread, its threads and their pages, within one host.
+
+What a page yields comes from pure functions over a parsel Selector or a Scrapy
+response, so the spider and bench/forum_real_pages.py read pages the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.http import Response
 
 from watcher.spiders.text import node_text, parse_date
+
+Page = Selector | Response
+
+
+def first_text(values: Iterable[str]) -> str | None:
+    """The first value that is not blank, whitespace collapsed."""
+    for value in values:
+        text = " ".join(value.split())
+        if text:
+            return text
+    return None
+
+
+def _first_date(values: Iterable[str]) -> str | None:
+    """The first value parse_date reads."""
+    for value in values:
+        moment = parse_date(value)
+        if moment:
+            return moment
+    return None
+
+
+def is_thread(page: Page, selectors: Mapping[str, str]) -> bool:
+    """Whether the page shows posts (a thread) rather than a list of threads (a board)."""
+    return bool(page.css(selectors["post"]))
+
+
+def thread_links(page: Page, selectors: Mapping[str, str]) -> list[str]:
+    """Hrefs of the threads listed on a board page, each once, in page order."""
+    hrefs = page.css(selectors.get("thread_links", "a.topictitle::attr(href)")).getall()
+    return list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
+
+
+def next_page(page: Page, selectors: Mapping[str, str]) -> str | None:
+    """Href of the page after this one (board or thread), if the preset knows where it is."""
+    if "next_page" not in selectors:
+        return None
+    return first_text(page.css(selectors["next_page"]).getall())
+
+
+def extract_posts(page: Page, selectors: Mapping[str, str], url: str) -> list[dict[str, Any]]:
+    """The posts of a thread page: post_id, url, author, published_at, title and text.
+
+    Posts without text are left out; post_id is the preset's attribute of the post
+    node, or the post's position on the page when it has none.
+    """
+    s = selectors
+    base = url.split("#")[0]
+    title = first_text(page.css(s.get("thread_title", "title::text")).getall())
+    posts = []
+    for number, post in enumerate(page.css(s["post"])):
+        post_id = first_text(post.css(s.get("post_id", "::attr(id)")).getall())
+        body = node_text(post.css(s["body"]))
+        if not body:
+            continue
+        post_id = post_id or f"{base}#{number}"
+        posts.append(
+            {
+                "post_id": post_id,
+                "url": f"{base}#{post_id}",
+                "author": first_text(post.css(s.get("author", ".username::text")).getall()),
+                "published_at": _first_date(
+                    post.css(s.get("date", "time::attr(datetime)")).getall()
+                ),
+                "title": title if number == 0 else f"Re: {title}" if title else None,
+                "text": body,
+            }
+        )
+    return posts
 
 
 class ForumSpider(Spider):
@@ -34,32 +108,15 @@ class ForumSpider(Spider):
             yield Request(url, callback=callback)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        s = self.selectors
-        if response.css(s["post"]):
+        if is_thread(response, self.selectors):
             yield from self.parse_thread(response)
             return
-        for href in response.css(s.get("thread_links", "a.topictitle::attr(href)")).getall():
+        for href in thread_links(response, self.selectors):
             yield from self._follow(response, href, self.parse_thread)
-        if "next_page" in s:
-            yield from self._follow(response, response.css(s["next_page"]).get(), self.parse)
+        yield from self._follow(response, next_page(response, self.selectors), self.parse)
 
     def parse_thread(self, response: Response) -> Iterator[Any]:
-        s = self.selectors
-        title = " ".join(response.css(s.get("thread_title", "title::text")).get("").split())
-        for number, post in enumerate(response.css(s["post"])):
-            post_id = post.css(s.get("post_id", "::attr(id)")).get() or f"{response.url}#{number}"
-            body = node_text(post.css(s["body"]))
-            if not body:
-                continue
-            author = " ".join((post.css(s.get("author", ".username::text")).get() or "").split())
-            yield {
-                "source": self.source["name"],
-                "external_id": f"{self.host}/{post_id}",
-                "url": f"{response.url.split('#')[0]}#{post_id}",
-                "author": author or None,
-                "published_at": parse_date(post.css(s.get("date", "time::attr(datetime)")).get()),
-                "title": title if number == 0 else f"Re: {title}" if title else None,
-                "text": body,
-            }
-        if "next_page" in s:
-            yield from self._follow(response, response.css(s["next_page"]).get(), self.parse_thread)
+        for post in extract_posts(response, self.selectors, response.url):
+            post_id = post.pop("post_id")
+            yield {"source": self.source["name"], "external_id": f"{self.host}/{post_id}", **post}
+        yield from self._follow(response, next_page(response, self.selectors), self.parse_thread)

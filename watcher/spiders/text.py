@@ -17,11 +17,18 @@ def node_text(nodes: SelectorList[Any]) -> str:
 
 
 def parse_date(value: str | None) -> str | None:
-    """ISO 8601 in UTC from a datetime attribute; None when it is not one."""
+    """ISO 8601 in UTC from a datetime attribute or epoch seconds; None when it is neither.
+
+    Epoch seconds (XenForo's data-time) are ten digits, 2001 to 2286.
+    """
     if not value:
         return None
+    value = value.strip()
+    if len(value) == 10 and value.isascii() and value.isdigit():
+        moment = datetime.fromtimestamp(int(value), UTC)
+        return moment.isoformat().replace("+00:00", "Z")
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
     if moment.tzinfo is None:

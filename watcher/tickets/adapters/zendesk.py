@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 
 from watcher.config import Config
-from watcher.errors import ConfigError
 from watcher.tickets.adapters.base import HelpdeskError
+from watcher.tickets.adapters.http import require, send
+
+CREDENTIALS = "WATCHER_HELPDESK_EMAIL and WATCHER_HELPDESK_TOKEN"
 
 
 class ZendeskClient:
@@ -28,40 +30,14 @@ class ZendeskClient:
 
     @classmethod
     def from_config(cls, config: Config) -> ZendeskClient:
-        missing = [n for n in ("HELPDESK_URL", "HELPDESK_EMAIL", "HELPDESK_TOKEN") if not config[n]]
-        if missing:
-            raise ConfigError(
-                f"the Zendesk adapter needs {', '.join('WATCHER_' + m for m in missing)}"
-            )
+        require(config, "Zendesk")
         return cls(config["HELPDESK_URL"], config["HELPDESK_EMAIL"], config["HELPDESK_TOKEN"],
                    timeout=config["FETCH_TIMEOUT"])  # fmt: skip
 
     def _send(
         self, method: str, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
     ) -> Any:
-        try:
-            response = self.http.request(method, path, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise HelpdeskError(
-                f"Zendesk unreachable: {type(exc).__name__}; retried later"
-            ) from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            retry = response.headers.get("Retry-After")
-            raise HelpdeskError(
-                f"Zendesk answered {response.status_code}; retried later",
-                retry_after=float(retry) if retry and retry.replace(".", "").isdigit() else None,
-            )
-        if response.status_code in (401, 403):
-            raise HelpdeskError(
-                f"Zendesk refused the credentials ({response.status_code}); check "
-                "WATCHER_HELPDESK_EMAIL and WATCHER_HELPDESK_TOKEN. Nothing is lost: the change "
-                "stays in the outbox",
-            )
-        if response.status_code >= 400:
-            raise HelpdeskError(
-                f"Zendesk rejected the change ({response.status_code}): {response.text[:200]}",
-                permanent=True,
-            )
+        response = send(self.http, "Zendesk", CREDENTIALS, method, path, json=body, headers=headers)
         return response.json() if response.content else {}
 
     def create_ticket(self, payload: dict[str, Any], idempotency_key: str) -> str:
