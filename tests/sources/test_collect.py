@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.fakeweb import Reply, fake_web
+from watcher.cli import cli
 from watcher.config import Config, SourceConfig, load_config
 from watcher.demo.server import serve
 from watcher.demo.site import render_site
@@ -130,3 +133,43 @@ def test_due_sources_follow_their_interval(
     assert row is not None and row.last_run_at is not None
     due = {s.name for s in due_sources(session, config, row.last_run_at)}
     assert "feed" not in due and {"forum", "blog"} <= due
+
+
+EMPTY_RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
+ONE_ITEM = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><guid>x-1</guid>'
+    b"<title>Netia</title><description>Brak internetu</description></item></channel></rss>"
+)
+
+
+def test_health_empty_three_times_or_failing_is_unhealthy_and_listed_in_red(
+    session: Session, tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(None)
+    with fake_web() as web:
+        feed = SourceConfig(name="quiet", type="feed", url=f"{web.base}/feed", internal=True)
+        web.reply("/feed", Reply(200, EMPTY_RSS, {"Content-Type": "application/rss+xml"}))
+        for run in range(3):
+            collect_source(session, config, feed)
+            row = session.scalar(select(Source).where(Source.name == "quiet"))
+            assert row is not None and (row.unhealthy_reason is None) == (run < 2)
+        assert row.empty_runs == 3 and "yielded nothing in 3 runs" in (row.unhealthy_reason or "")
+        web.reply("/feed", Reply(200, ONE_ITEM, {"Content-Type": "application/rss+xml"}))
+        collect_source(session, config, feed)
+        assert (row.unhealthy_reason, row.empty_runs, row.last_found, row.last_new) == (
+            None, 0, 1, 1,
+        )  # fmt: skip
+        web.reply("/feed", Reply(503, b"<!channel> [bold]down[/bold]"))
+        with pytest.raises(SourceError):
+            collect_source(session, config, feed)
+        assert (row.unhealthy_reason or "").startswith("failed:") and row.unhealthy_since
+    session.commit()
+    (tmp_path / "watcher.toml").write_text(
+        f'[[sources]]\nname = "quiet"\ntype = "feed"\nurl = "{web.base}/feed"\ninternal = true\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WATCHER_DATABASE_URL", database_url)
+    listed = CliRunner().invoke(cli, ["sources"], env={"COLUMNS": "250", "FORCE_COLOR": "1"})
+    assert listed.exit_code == 0, listed.output
+    assert "\x1b[31m" in listed.output and "unhealthy: failed" in listed.output

@@ -15,8 +15,6 @@ from watcher.models import Post, Source
 from watcher.sources.base import SourceError
 from watcher.sources.collect import collect_source
 
-console = Console(highlight=False)
-
 
 @click.command("crawl")
 @click.argument("name", required=False)
@@ -106,7 +104,7 @@ def sources(state: State) -> None:
                 f"{row.last_found} / {row.last_new}" if row and row.last_found is not None else "-",
                 _health(row),
             )
-        console.print(table)
+        Console(highlight=False).print(table)  # made here: it reads FORCE_COLOR, NO_COLOR
 
 
 COMMANDS = [crawl, sources]
