@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -90,7 +90,7 @@ def test_acknowledge_is_kept_for_the_first_person(session: Session) -> None:
     assert not second.applied and "already acknowledged by slack:U1" in second.message
 
 
-def _signed(body: str, secret: str, when: int) -> dict[str, list[str]]:
+def _signed(body: str, secret: str, when: int) -> dict[str, str | Sequence[str]]:
     base = f"v0:{when}:{body}".encode()
     signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
     return {
@@ -172,8 +172,8 @@ def test_confirm_button_applies_audits_and_updates_the_message(
     assert _press(slack, engine, "U42", button, message) == 200
     assert _press(slack, engine, "U43", button, message) == 200  # someone else, too late
     with db.session_scope(engine) as session:
-        complaint = session.get(Complaint, complaint_id)
-        assert complaint is not None and complaint.decided_by == "slack:U42"
+        decided = session.get(Complaint, complaint_id)
+        assert decided is not None and decided.decided_by == "slack:U42"
     answers = [a["text"] for a in _answers(slack, "/response")]
     assert "confirm by slack:U42" in answers[0]
     assert "already decided by slack:U42" in answers[1]

@@ -115,7 +115,8 @@ def test_a_fast_growing_story_is_alerted_once_a_day(session: Session) -> None:
     assert queue_watch_alerts(session, CONFIG, now=NOW) == []  # many posts, but not recently
     fast = _story(session, sources=1, posts_each=5, age=timedelta(hours=2))
     [alert] = queue_watch_alerts(session, CONFIG, now=NOW)
-    assert alert.kind == "story_velocity" and alert.thread_key == f"story:{fast.id}" != old.id
+    assert (alert.kind, alert.thread_key) == ("story_velocity", f"story:{fast.id}")
+    assert old.id != fast.id
     assert queue_watch_alerts(session, CONFIG, now=NOW + timedelta(hours=1)) == []
 
 

@@ -67,8 +67,8 @@ class FakeFreshdesk:
     def __call__(self, request: Seen) -> Reply:
         expected = "Basic " + base64.b64encode(f"{KEY}:X".encode()).decode()
         if request.headers.get("Authorization") != expected:
-            return _json(401, {"code": "invalid_credentials",
-                               "message": "You have to be logged in to perform this action."})  # fmt: skip
+            message = "You have to be logged in to perform this action."
+            return _json(401, {"code": "invalid_credentials", "message": message})
         if self.script:
             return self.script.pop(0)
         url = urlsplit(request.path)
@@ -94,16 +94,16 @@ class FakeFreshdesk:
 
     def search(self, query: str) -> Reply:
         if not (query.startswith("\"tag:'") and query.endswith("'\"")):
-            return _json(400, {"description": "Validation failed",
-                               "errors": [{"field": "query", "code": "invalid_value"}]})  # fmt: skip
+            errors = [{"field": "query", "code": "invalid_value"}]
+            return _json(400, {"description": "Validation failed", "errors": errors})
         tag = query[6:-2]
         found = [t for i, t in self.tickets.items() if i in self.searchable and tag in t["tags"]]
         return _json(200, {"results": found, "total": len(found)})
 
     def create(self, data: dict[str, Any]) -> Reply:
         assert data["status"] == 2 and data["priority"] in (1, 2, 3, 4) and data["email"]
-        ticket = self.add(1000 + len([i for i in self.tickets if i >= 1000]),
-                          **{k: data[k] for k in ("subject", "description", "priority", "tags")})  # fmt: skip
+        fields = {k: data[k] for k in ("subject", "description", "priority", "tags")}
+        ticket = self.add(1000 + len([i for i in self.tickets if i >= 1000]), **fields)
         if not self.indexed:
             self.searchable.discard(ticket["id"])
         if self.slow_create:  # the ticket exists; the answer comes too late
@@ -122,7 +122,9 @@ class FakeFreshdesk:
         headers = {}
         if len(tickets) > page * per_page:
             following = dict(query, page=str(page + 1))
-            link = f"{self.base}/api/v2/tickets?" + "&".join(f"{k}={v}" for k, v in following.items())
+            link = f"{self.base}/api/v2/tickets?" + "&".join(
+                f"{k}={v}" for k, v in following.items()
+            )
             headers["Link"] = f'<{link}>; rel="next"'
         return _json(200, chunk, headers)
 
@@ -149,7 +151,9 @@ def test_a_ticket_is_created_once_and_its_text_stays_plain() -> None:
     assert ticket["tags"] == ["public-complaint", marker("complaint:abc")]
     assert ticket["priority"] == 3
     assert "<script>" not in ticket["description"] and "&lt;script&gt;" in ticket["description"]
-    assert "&lt;b&gt;nic&lt;/b&gt; &amp;" in ticket["description"] and "<br>" in ticket["description"]
+    assert (
+        "&lt;b&gt;nic&lt;/b&gt; &amp;" in ticket["description"] and "<br>" in ticket["description"]
+    )
     assert "Public author (unverified): Loud" in ticket["description"]
 
 

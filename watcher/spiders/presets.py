@@ -69,12 +69,12 @@ FORUM_PRESETS: dict[str, dict[str, str]] = {
         "post": "li.b-post[data-node-id]",
         "post_id": "::attr(data-node-id)",
         "author": "div.author a ::text, div.author ::text",
-        "date": "div.b-post__timestamp time::attr(datetime), div.b-post__timestamp time::text",
+        "date": "div.b-post__timestamp time::attr(datetime)",
         "body": "div.js-post__content-text",
     },
     "xenforo1": {
         "thread_links": "li.discussionListItem h3.title a.PreviewTooltip::attr(href)",
-        "next_page": "link[rel=next]::attr(href), div.PageNav a.text[href*=page-]::attr(href)",
+        "next_page": "link[rel=next]::attr(href)",
         "thread_title": "div.titleBar h1::text",
         "post": "li.message[id^=post-]",
         "post_id": "::attr(id)",
@@ -96,8 +96,7 @@ FORUM_PRESETS: dict[str, dict[str, str]] = {
         "post_id": "::attr(data-content)",
         "author": "::attr(data-author)",
         "date": (
-            ".message-attribution time::attr(datetime), "
-            ".message-attribution time::attr(data-time)"
+            ".message-attribution time::attr(datetime), .message-attribution time::attr(data-time)"
         ),
         "body": ".message-body .bbWrapper",
     },

@@ -10,7 +10,8 @@ e.g. https://example.atlassian.net/jira/servicedesk/projects/SUP; its type is "T
 Idempotent creation: each issue carries a label derived from the outbox key (`watcher-`
 + 16 hex of its SHA-256), looked up with JQL before creating, so a redelivery after a
 timeout finds the issue the lost answer was about. Jira's search is indexed a few
-seconds behind writes; the outbox never retries sooner than 30 seconds.
+seconds behind writes; after a timeout the outbox waits 30 seconds or more before
+retrying, which leaves the index time to catch up.
 
 Internal notes are comments with the `sd.public.comment` property set to internal.
 """
