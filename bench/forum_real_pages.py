@@ -51,7 +51,8 @@ def row(page: Path, data: Path, preset: str) -> tuple[list[str], bool]:
     following = "yes" if next_page(response, selectors) else "no"
     if not is_thread(response, selectors):
         links = thread_links(response, selectors)
-        cells = [name, preset, "board", "", "", "", str(len(links)), following, links[0] if links else ""]
+        first = links[0] if links else ""
+        cells = [name, preset, "board", "", "", "", str(len(links)), following, first]
         return cells, bool(links)
     posts = extract_posts(response, selectors, url)
     authors = sum(1 for p in posts if p["author"])

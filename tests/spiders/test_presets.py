@@ -19,7 +19,9 @@ def test_custom_selectors_override_the_preset() -> None:
 
 
 def test_unknown_preset_and_missing_selectors_are_clear_errors() -> None:
-    with pytest.raises(ConfigError, match="unknown forum preset 'smf9'; known: phpbb3"):
+    with pytest.raises(
+        ConfigError, match="unknown forum preset 'smf9'; known: nodebb, phpbb2, phpbb3"
+    ):
         forum_selectors("smf9", None)
     with pytest.raises(ConfigError, match="needs preset"):
         forum_selectors(None, None)

@@ -12,9 +12,10 @@ from typing import Any
 from watcher.errors import ConfigError
 
 # Keys: thread_links, next_page (board and thread pagination), thread_title, post,
-# post_id (attribute of the post node), author, date (a datetime attribute or text), body.
-# Of several matches the first non-blank author and the first date parse_date reads win,
-# so a preset lists an engine's machine-readable date before its displayed text.
+# post_id (attribute of the post node or of a node in it), author, date (a datetime
+# attribute, epoch seconds or text), body. Of several matches the first non-blank one
+# wins, and for date the first that parse_date reads: text dates (phpBB 2/3.0-3.2,
+# vBulletin 3/4, SMF 2, old XenForo 1 posts) carry no zone and give no date.
 FORUM_PRESETS: dict[str, dict[str, str]] = {
     "phpbb2": {
         "thread_links": "a.topictitle::attr(href)",
