@@ -372,8 +372,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "HELPDESK_KIND",
         "builtin",
-        "Helpdesk adapter: builtin (watcher's own database) or zendesk.",
+        "Helpdesk adapter: builtin (watcher's own database), zendesk, freshdesk or jira.",
         toml="helpdesk.kind",
+    ),
+    Setting(
+        "HELPDESK_PROJECT",
+        "",
+        "Jira project key for new issues (e.g. SUP); empty: from HELPDESK_URL's /projects/KEY.",
+        toml="helpdesk.project",
+    ),
+    Setting(
+        "HELPDESK_ISSUE_TYPE",
+        "Task",
+        "Jira issue type for new issues.",
+        toml="helpdesk.issue_type",
     ),
     Setting(
         "HELPDESK_URL",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from tests.fakeweb import Reply, Seen, fake_web
 from tests.tickets.test_actions import NOW, _seed
 from watcher.config import load_config
+from watcher.errors import ConfigError
 from watcher.models import OutboxItem, Ticket
 from watcher.tickets.actions import act_on_complaints
 from watcher.tickets.adapters import FreshdeskClient, JiraClient, adapter_for
@@ -49,9 +50,18 @@ class FakeFreshdesk:
 
     def add(self, ticket_id: int, **fields: Any) -> dict[str, Any]:
         stamp = fields.pop("updated_at", "2026-11-20T08:00:00Z")
-        ticket = {"id": ticket_id, "subject": "Brak internetu", "description": "<div>x</div>",
-                  "description_text": "x", "status": 2, "priority": 1, "tags": [],
-                  "requester_id": 7, "created_at": stamp, "updated_at": stamp} | fields  # fmt: skip
+        ticket = {
+            "id": ticket_id,
+            "subject": "Brak internetu",
+            "description": "<div>x</div>",
+            "description_text": "x",
+            "status": 2,
+            "priority": 1,
+            "tags": [],
+            "requester_id": 7,
+            "created_at": stamp,
+            "updated_at": stamp,
+        } | fields
         self.tickets[ticket_id] = ticket
         self.searchable.add(ticket_id)
         return ticket
@@ -136,9 +146,14 @@ def freshdesk(fake: FakeFreshdesk, *, timeout: float = 5.0) -> Iterator[Freshdes
         yield FreshdeskClient(web.base, "agent@example.com", KEY, timeout=timeout)
 
 
-PAYLOAD = {"external_id": "W-ABC", "subject": "Netia: bez internetu",
-           "description": "Od tygodnia <b>nic</b> & <script>alert(1)</script>\nbiuro stoi",
-           "priority": "high", "tags": ["public-complaint"], "requester_name": "Loud"}  # fmt: skip
+PAYLOAD = {
+    "external_id": "W-ABC",
+    "subject": "Netia: bez internetu",
+    "description": "Od tygodnia <b>nic</b> & <script>alert(1)</script>\nbiuro stoi",
+    "priority": "high",
+    "tags": ["public-complaint"],
+    "requester_name": "Loud",
+}
 
 
 def test_a_ticket_is_created_once_and_its_text_stays_plain() -> None:
@@ -275,10 +290,29 @@ def test_sync_updates_statuses_from_freshdesk(session: Session) -> None:
 
 @pytest.mark.parametrize("kind", ["freshdesk", "jira"])
 def test_adapter_for_picks_the_helpdesk(kind: str) -> None:
-    config = load_config(None, env={
-        "WATCHER_HELPDESK_KIND": kind, "WATCHER_HELPDESK_EMAIL": "agent@example.com",
-        "WATCHER_HELPDESK_TOKEN": "t",
-        "WATCHER_HELPDESK_URL": "https://example.atlassian.net/jira/servicedesk/projects/SUP",
-    })  # fmt: skip
+    config = load_config(
+        None,
+        env={
+            "WATCHER_HELPDESK_KIND": kind,
+            "WATCHER_HELPDESK_EMAIL": "agent@example.com",
+            "WATCHER_HELPDESK_TOKEN": "t",
+            "WATCHER_HELPDESK_URL": "https://example.atlassian.net/jira/servicedesk/projects/SUP",
+        },
+    )
     adapter = adapter_for(config)
     assert type(adapter) is {"freshdesk": FreshdeskClient, "jira": JiraClient}[kind]
+
+
+def test_jira_project_from_its_setting_or_a_clear_error() -> None:
+    env = {
+        "WATCHER_HELPDESK_KIND": "jira",
+        "WATCHER_HELPDESK_EMAIL": "agent@example.com",
+        "WATCHER_HELPDESK_TOKEN": "t",
+        "WATCHER_HELPDESK_URL": "https://example.atlassian.net",
+    }
+    with pytest.raises(ConfigError, match="WATCHER_HELPDESK_PROJECT"):
+        adapter_for(load_config(None, env=env))
+    env |= {"WATCHER_HELPDESK_PROJECT": "sup", "WATCHER_HELPDESK_ISSUE_TYPE": "Incident"}
+    adapter = adapter_for(load_config(None, env=env))
+    assert isinstance(adapter, JiraClient)
+    assert (adapter.project, adapter.issue_type) == ("SUP", "Incident")

@@ -7,9 +7,10 @@ has no verified address; their name goes into the description).
 Idempotent creation: Freshdesk has no external id nor idempotency header, so every ticket
 watcher opens carries a tag derived from the outbox key (`watcher-` + 16 hex of its
 SHA-256). Before creating, the tag is looked up twice: with the ticket search
-(`tag:'watcher-…'`, which covers any age but is indexed with a delay), then in the
-newest tickets list (not indexed, so it sees a ticket created seconds ago, e.g. by the
-attempt whose answer timed out). Only when both come back empty is a ticket created.
+(`tag:'watcher-…'`, which covers any age but is indexed with a delay), then among the
+100 newest tickets of the plain list (read from the database, so it sees a ticket created
+seconds ago, e.g. by the attempt whose answer timed out). Only when both come back empty
+is a ticket created.
 
 Descriptions and notes are HTML in Freshdesk: text is escaped and line breaks kept, so
 nothing from a public post is interpreted as markup.

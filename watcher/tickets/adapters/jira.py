@@ -4,8 +4,9 @@ Authentication is basic with the account's e-mail and an Atlassian API token. Is
 created with the platform API (`POST /rest/api/3/issue`), not the service desk request
 API: it takes the description as ADF, so text from a public post is only ever a text
 node (never wiki markup), and it sets labels and priority in the same call. The issue
-goes into the project named by WATCHER_HELPDESK_URL, which is the project's address,
-e.g. https://example.atlassian.net/jira/servicedesk/projects/SUP; its type is "Task".
+goes into WATCHER_HELPDESK_PROJECT, or the project of WATCHER_HELPDESK_URL when that is
+the project's address (https://example.atlassian.net/jira/servicedesk/projects/SUP), as
+an issue of type WATCHER_HELPDESK_ISSUE_TYPE ("Task" by default).
 
 Idempotent creation: each issue carries a label derived from the outbox key (`watcher-`
 + 16 hex of its SHA-256), looked up with JQL before creating, so a redelivery after a
@@ -97,14 +98,17 @@ class JiraClient:
         require(config, "Jira")
         url = config["HELPDESK_URL"]
         found = PROJECT.search(urlsplit(url).path)
-        if found is None:
+        project = config["HELPDESK_PROJECT"] or (found.group(1) if found else "")
+        if not project:
             raise ConfigError(
-                "the Jira adapter needs the project in WATCHER_HELPDESK_URL, e.g. "
+                "the Jira adapter needs a project: set WATCHER_HELPDESK_PROJECT (e.g. SUP) or "
+                "give the project's address in WATCHER_HELPDESK_URL, e.g. "
                 "https://example.atlassian.net/jira/servicedesk/projects/SUP"
             )
         parts = urlsplit(url)
         return cls(f"{parts.scheme}://{parts.netloc}", config["HELPDESK_EMAIL"],
-                   config["HELPDESK_TOKEN"], found.group(1).upper(),
+                   config["HELPDESK_TOKEN"], project.upper(),
+                   issue_type=config["HELPDESK_ISSUE_TYPE"] or ISSUE_TYPE,
                    timeout=config["FETCH_TIMEOUT"])  # fmt: skip
 
     def _send(
