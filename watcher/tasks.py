@@ -12,17 +12,19 @@ exponential backoff and jitter.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery import Celery
+from celery.schedules import crontab
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from watcher import db
-from watcher.alerts.build import queue_alerts
+from watcher.alerts.build import queue_alerts, queue_fairness_summary, queue_watch_alerts
 from watcher.alerts.send import notifier_for, send_alerts
 from watcher.config import Config, load_config, parse_duration
+from watcher.fairness.report import ReportParams, build_report, store_report
 from watcher.matching.linker import Linker
 from watcher.models import Complaint
 from watcher.sources.base import SourceError
@@ -56,6 +58,11 @@ def configure(config: Config) -> Celery:
         for source in config.sources
     }
     schedule["send alerts"] = {"task": "watcher.tasks.deliver_alerts", "schedule": 60.0}
+    schedule["check the watch"] = {"task": "watcher.tasks.watch", "schedule": 300.0}
+    schedule["weekly fairness summary"] = {
+        "task": "watcher.tasks.weekly_fairness",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    }
     schedule["deliver helpdesk changes"] = {
         "task": "watcher.tasks.deliver_changes",
         "schedule": 60.0,
@@ -107,8 +114,10 @@ def collect(source_name: str) -> int:
     if source is None:
         return 0
     with db.session_scope(engine()) as session:
-        result = collect_source(session, config, source)
-        session.commit()
+        try:
+            result = collect_source(session, config, source)
+        finally:
+            session.commit()  # a failure is recorded on the source before the retry
     if result.post_ids:
         understand.delay(result.post_ids)
     return len(result.post_ids)
@@ -143,6 +152,7 @@ def act(complaint_ids: Sequence[int]) -> int:
         now = datetime.now(UTC)
         acted = act_on_complaints(session, config, now=now, complaint_ids=list(complaint_ids))
         alerts = queue_alerts(session, config, acted, now=now)
+        alerts += queue_watch_alerts(session, config, now=now)
         session.commit()
     if alerts:
         deliver_alerts.delay()
@@ -166,3 +176,30 @@ def deliver_alerts() -> int:
         sent = send_alerts(session, notifier_for(config), config=config).sent
         session.commit()
     return sent
+
+
+@app.task(name="watcher.tasks.watch", **RETRY)
+def watch() -> int:
+    """Unhealthy sources, spreading stories and SLA breaches, even when no post came in."""
+    with db.session_scope(engine()) as session:
+        alerts = queue_watch_alerts(session, current_config())
+        session.commit()
+    if alerts:
+        deliver_alerts.delay()
+    return len(alerts)
+
+
+@app.task(name="watcher.tasks.weekly_fairness", **RETRY)
+def weekly_fairness(days: int = 90) -> int:
+    """The fairness report over the last `days`, stored, its summary sent to compliance."""
+    config = current_config()
+    until = datetime.now(UTC)
+    params = ReportParams(since=until - timedelta(days=days), until=until,
+                          strict_score=config["MATCH_LINK_THRESHOLD"] + 3)  # fmt: skip
+    with db.session_scope(engine()) as session:
+        report = store_report(session, build_report(session, params))
+        alerts = queue_fairness_summary(session, config, report)
+        session.commit()
+    if alerts:
+        deliver_alerts.delay()
+    return report.id

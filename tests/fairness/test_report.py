@@ -11,9 +11,11 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 
 from watcher import db
+from watcher.alerts.build import queue_fairness_summary
 from watcher.cli import cli
+from watcher.config import load_config
 from watcher.fairness.simulate import simulate
-from watcher.models import Complaint, Post, Report, Source, Ticket
+from watcher.models import Alert, Complaint, Post, Report, Source, Ticket
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -73,11 +75,20 @@ def test_report_command_writes_json_html_csv_and_stores_once(
     html = (out / "fairness.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert (out / "strata_time_to_resolution.csv").exists()
-    second = CliRunner().invoke(cli, args)
-    assert second.exit_code == 0
+    second = CliRunner().invoke(cli, [*args, "--alert"])
+    assert second.exit_code == 0 and "summary queued for #compliance" in second.output
     assert json.loads((out / "fairness.json").read_text(encoding="utf-8")) == body
     with db.session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
+        [alert] = session.scalars(select(Alert)).all()
+        assert (alert.kind, alert.channel) == ("fairness_summary", "#compliance")
+        text = json.dumps(alert.payload)
+        assert "300, of which" in text and "time to resolution" in text
+        assert "<script>" not in text
+        report = session.scalar(select(Report))
+        assert (
+            report is not None and queue_fairness_summary(session, load_config(None), report) == []
+        )
 
 
 def test_exposure_file_replaces_the_links(

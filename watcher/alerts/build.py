@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from watcher.alerts.render import render_complaint, render_watch
 from watcher.config import LOUDNESS_TIERS, AlertRoute, Config
-from watcher.models import Alert, Complaint, Match, Post, Source, Story, Ticket
+from watcher.models import Alert, Complaint, Match, Post, Report, Source, Story, Ticket
 from watcher.tickets.actions import OPEN_STATUSES, PUBLIC_TAG, ActionResult, sla_for
 from watcher.understanding.severity import LEVELS as SEVERITY_ORDER
 
@@ -286,3 +286,28 @@ def queue_watch_alerts(
         for w in found
     ]  # fmt: skip
     return _queue(session, _existing(session), wanted, now)
+
+
+def queue_fairness_summary(
+    session: Session, config: Config, report: Report, *, now: datetime | None = None
+) -> list[Alert]:
+    """The summary of a stored fairness report, for compliance; once per report."""
+    body = report.body
+    params, inputs = body.get("params", {}), body.get("inputs", {})
+    outside = [
+        name.replace("_", " ")
+        for name, outcome in body.get("outcomes", {}).items()
+        if outcome.get("within_tolerance") is False
+    ]
+    facts = [
+        ("Period", f"{str(params.get('since', '?'))[:10]} to {str(params.get('until', '?'))[:10]}"),
+        ("Tickets", f"{inputs.get('tickets', 0)}, of which {inputs.get('loud_tickets', 0)} loud"),
+        *(("Finding", line) for line in body.get("summary", [])[:6]),
+        ("Outside tolerance", ", ".join(outside) or "none"),
+        ("Full report", f"`watcher report fairness` (stored as report {report.id})"),
+    ]
+    subject = f"report:{report.id}"
+    payload = render_watch("fairness_summary", subject, "Fairness summary: loud vs quiet", facts)
+    wanted = [(subject, "fairness_summary", route("fairness_summary", Facets(), config),
+               payload, None)]  # fmt: skip
+    return _queue(session, _existing(session), wanted, now or datetime.now(UTC))

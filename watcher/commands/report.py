@@ -9,6 +9,7 @@ import click
 from sqlalchemy import select
 
 from watcher import db
+from watcher.alerts.build import queue_fairness_summary
 from watcher.cli import State, common_options, pass_state
 from watcher.errors import InputError
 from watcher.fairness.cohort import read_exposure
@@ -41,10 +42,15 @@ def report() -> None:
 )
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write to.")
 @click.option("--min-cell", default=5, show_default=True, help="Smaller strata are suppressed.")
+@click.option(
+    "--alert",
+    is_flag=True,
+    help="Also queue its summary for the compliance channel (sent by `watcher alerts send`).",
+)
 @common_options
 @pass_state
 def fairness(state: State, since: str | None, until: str | None, exposure: Path | None,
-             out: Path, min_cell: int) -> None:  # fmt: skip
+             out: Path, min_cell: int, alert: bool) -> None:  # fmt: skip
     """Are loud customers handled faster than quiet ones with the same problem?"""
     end = _date(until, datetime.now(UTC))
     params = ReportParams(
@@ -60,10 +66,15 @@ def fairness(state: State, since: str | None, until: str | None, exposure: Path 
         body = build_report(session, params, loud)
         stored = store_report(session, body)
         body = stored.body
+        queued = queue_fairness_summary(session, state.config(), stored) if alert else []
     for path in write_report(body, out):
         click.echo(f"wrote {path}")
     for line in body["summary"]:
         click.echo(line)
+    if alert:
+        click.echo(
+            f"summary queued for {', '.join(a.channel for a in queued) or 'nobody: already queued'}"
+        )
 
 
 COMMANDS = [report]
