@@ -15,7 +15,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -69,6 +69,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def lock_writers(session: Session, name: str) -> None:
+    """Hold `name` until this transaction ends, so parallel workers take turns.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite has one writer at a
+    time: the transaction starts as a writer (BEGIN IMMEDIATE, waiting up to the
+    busy timeout), so what it reads next is not changed under it.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+    elif connection.dialect.name == "sqlite":
+        driver = connection.connection.dbapi_connection
+        if driver is not None and not driver.in_transaction:  # nothing written yet
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _alembic_config(engine: Engine) -> AlembicConfig:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watcher import db
 from watcher.config import Config
 from watcher.models import AuditEvent, Complaint, Post
 from watcher.understanding.complaint import model_probabilities
@@ -75,6 +76,7 @@ def process_posts(
     """Understand posts marked as needing it (or the given ones); returns what happened."""
     now = now or datetime.now(UTC)
     result = ProcessResult()
+    db.lock_writers(session, "stories")  # parallel workers must see each other's stories
     query = select(Post).where(Post.needs_processing.is_(True)).order_by(Post.published_at, Post.id)
     if post_ids is not None:
         query = query.where(Post.id.in_(post_ids))
