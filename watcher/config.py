@@ -635,6 +635,14 @@ def _parse_sources(raw: Any, path: Path) -> tuple[SourceConfig, ...]:
             for k, v in entry.items()
             if k not in ("name", "type", "url", "interval", "internal")
         }
+        if "timezone" in options:
+            try:
+                ZoneInfo(str(options["timezone"]))
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ConfigError(
+                    f"{where} ({name}): unknown timezone {options['timezone']!r}; "
+                    "use an IANA name such as Europe/Warsaw"
+                ) from exc
         sources.append(
             SourceConfig(
                 name=name,

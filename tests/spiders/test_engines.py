@@ -26,13 +26,14 @@ from watcher.spiders.text import parse_date
 
 PAGES = Path(__file__).parent / "pages"
 URL = "https://forum.example/thread"
-T1, T2, T3, T4 = (f"2026-01-12T{t}:00Z" for t in ("07:14", "08:02", "09:40", "10:05"))
+T1, T2, T3, T4, L2 = (f"2026-01-12T{t}:00Z" for t in ("07:14", "08:02", "09:40", "10:05", "08:40"))
 
-# preset: (thread title, next page href, [(post_id, author, published_at), ...])
+# preset: (thread title, next page href, [(post_id, author, published_at), ...]); the pages
+# show Warsaw time, in text or zone-less attributes, except where the engine gives UTC.
 THREADS: dict[str, tuple[str, str | None, list[tuple[str, str, str | None]]]] = {
     "phpbb2": (
         "Brak internetu w Nowej Hucie", "viewtopic.php?t=805&start=15",
-        [("4513", "kasia_z_huty", None), ("4514", "Tom H.", None), ("4519", "Gość", None)],
+        [("4513", "kasia_z_huty", T1), ("4514", "Tom H.", T2), ("4519", "Gość", T3)],
     ),
     "phpbb3": (
         "Awaria światłowodu na Kazimierzu", "./viewtopic.php?t=412&start=10",
@@ -40,21 +41,21 @@ THREADS: dict[str, tuple[str, str | None, list[tuple[str, str, str | None]]]] = 
     ),
     "vbulletin3": (
         "Telewizja kablowa znika wieczorem", "showthread.php?t=501&page=2",
-        [("post9001", "marek_k", None), ("post9002", "Jenny W", None)],
+        [("post9001", "marek_k", T1), ("post9002", "Jenny W", L2)],
     ),
     "vbulletin4": (
         "Faktura wyższa niż w umowie", "showthread.php?t=77&page=2",
-        [("post_2001", "jan.nowak", None), ("post_2004", "Mike (guest)", None)],
+        [("post_2001", "jan.nowak", T1), ("post_2004", "Mike (guest)", L2)],
     ),
     "vbulletin5": (
         "Modem gubi zasięg LTE",
         "https://forum.example/forum/internet/3001-modem-gubi-zasieg-lte/page2",
-        [("3001", "ewa.k", None), ("3007", "Dave", None)],
+        [("3001", "ewa.k", "2026-01-12T06:14:00Z"), ("3007", "Dave", "2026-01-12T07:02:00Z")],
     ),
     "xenforo1": (
         "Brak internetu po burzy", "threads/brak-internetu-po-burzy.55/page-2",
         [("post-5501", "ola", T1), ("post-5512", "Support_Team", T2),
-         ("post-4988", "Krzysztof", None)],
+         ("post-4988", "Krzysztof", "2025-11-03T20:40:00Z")],
     ),
     "xenforo2": (
         "Awaria sieci w Bieżanowie", "/threads/awaria-sieci.88/page-2",
@@ -62,7 +63,7 @@ THREADS: dict[str, tuple[str, str | None, list[tuple[str, str, str | None]]]] = 
     ),
     "smf2": (
         "Internet wolniejszy niż w umowie", "https://forum.example/index.php/topic,101.15.html",
-        [("msg_1001", "ania_k", None), ("msg_1004", "Guest John", None)],
+        [("msg_1001", "ania_k", T1), ("msg_1004", "Guest John", L2)],
     ),
     "nodebb": (
         "Aplikacja operatora wylogowuje co chwilę", None,
@@ -103,7 +104,7 @@ def test_thread_page_yields_each_post_with_its_author_and_date(preset: str) -> N
     selectors = FORUM_PRESETS[preset]
     page = _page(f"{preset}_thread.html")
     assert is_thread(page, selectors)
-    posts = extract_posts(page, selectors, URL)
+    posts = extract_posts(page, selectors, URL, timezone="Europe/Warsaw")  # shown as local time
     assert [(p["post_id"], p["author"], p["published_at"]) for p in posts] == expected
     assert [p["url"] for p in posts] == [f"{URL}#{post_id}" for post_id, _, _ in expected]
     assert posts[0]["title"] == title and posts[1]["title"] == f"Re: {title}"
@@ -139,7 +140,7 @@ CRAWLS = {
         "/index.php/board,1.0.html",
         {"/index.php/board,1.0.html": "smf2_board.html",
          "/index.php/topic,101.0.html": "smf2_thread.html"},
-        {"ania_k", "Guest John"}, {None},
+        {"ania_k", "Guest John"}, {"2026-01-12 07:14:00", "2026-01-12 08:40:00"},
         {"/index.php/topic,98.0.html", "/index.php/board,1.20.html",
          "/index.php/topic,101.15.html"},
     ),
@@ -182,6 +183,7 @@ type = "forum"
 url = "{forum_web.base}{start}"
 preset = "{preset}"
 internal = true
+timezone = "Europe/Warsaw"
 """,
         encoding="utf-8",
     )

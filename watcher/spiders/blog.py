@@ -20,6 +20,7 @@ class BlogSpider(Spider):
         self.source = source
         self.selectors = {**BLOG_DEFAULTS, **selectors}
         self.internal = bool(source.get("internal"))
+        self.timezone = str(source.get("timezone") or "UTC")  # of dates shown without a zone
         self.start_urls = [source["url"]]
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[dict[str, Any]]:
@@ -34,7 +35,7 @@ class BlogSpider(Spider):
                 "external_id": url,
                 "url": url,
                 "author": author,
-                "published_at": parse_date(response.css(s["date"]).get()),
+                "published_at": parse_date(response.css(s["date"]).get(), timezone=self.timezone),
                 "title": title,
                 "text": body,
             }
@@ -48,7 +49,9 @@ class BlogSpider(Spider):
                 "external_id": f"{url}#{comment_id}",
                 "url": f"{url}#{comment_id}",
                 "author": " ".join((comment.css(s["comment_author"]).get() or "").split()) or None,
-                "published_at": parse_date(comment.css(s["comment_date"]).get()),
+                "published_at": parse_date(
+                    comment.css(s["comment_date"]).get(), timezone=self.timezone
+                ),
                 "title": f"Re: {title}" if title else None,
                 "text": text,
             }

@@ -28,13 +28,21 @@ def first_text(values: Iterable[str]) -> str | None:
     return None
 
 
-def _first_date(values: Iterable[str]) -> str | None:
+def _first_date(values: Iterable[str], timezone: str) -> str | None:
     """The first value parse_date reads."""
     for value in values:
-        moment = parse_date(value)
+        moment = parse_date(value, timezone=timezone)
         if moment:
             return moment
     return None
+
+
+def _date_values(post: Page, selectors: Mapping[str, str]) -> list[str]:
+    """Candidate dates of a post; a selector of all the text in a node (" ::text", e.g.
+    vBulletin's date and time in two spans) is tried joined first."""
+    selector = selectors.get("date", "time::attr(datetime)")
+    values = post.css(selector).getall()
+    return [" ".join(values), *values] if selector.endswith(" ::text") else values
 
 
 def is_thread(page: Page, selectors: Mapping[str, str]) -> bool:
@@ -55,11 +63,14 @@ def next_page(page: Page, selectors: Mapping[str, str]) -> str | None:
     return first_text(page.css(selectors["next_page"]).getall())
 
 
-def extract_posts(page: Page, selectors: Mapping[str, str], url: str) -> list[dict[str, Any]]:
+def extract_posts(
+    page: Page, selectors: Mapping[str, str], url: str, *, timezone: str = "UTC"
+) -> list[dict[str, Any]]:
     """The posts of a thread page: post_id, url, author, published_at, title and text.
 
     Posts without text are left out; post_id is the preset's attribute of the post
-    node, or the post's position on the page when it has none.
+    node, or the post's position on the page when it has none. Dates shown without
+    a zone are read in the forum's `timezone`.
     """
     s = selectors
     base = url.split("#")[0]
@@ -76,9 +87,7 @@ def extract_posts(page: Page, selectors: Mapping[str, str], url: str) -> list[di
                 "post_id": post_id,
                 "url": f"{base}#{post_id}",
                 "author": first_text(post.css(s.get("author", ".username::text")).getall()),
-                "published_at": _first_date(
-                    post.css(s.get("date", "time::attr(datetime)")).getall()
-                ),
+                "published_at": _first_date(_date_values(post, s), timezone),
                 "title": title if number == 0 else f"Re: {title}" if title else None,
                 "text": body,
             }
@@ -97,6 +106,7 @@ class ForumSpider(Spider):
         self.start_urls = [source["url"]]
         self.host = urlsplit(source["url"]).netloc
         self.max_pages = int(source.get("max_pages", 50))
+        self.timezone = str(source.get("timezone") or "UTC")
         self.pages = 0
 
     def _follow(self, response: Response, href: str | None, callback: Any) -> Iterator[Request]:
@@ -116,7 +126,7 @@ class ForumSpider(Spider):
         yield from self._follow(response, next_page(response, self.selectors), self.parse)
 
     def parse_thread(self, response: Response) -> Iterator[Any]:
-        for post in extract_posts(response, self.selectors, response.url):
+        for post in extract_posts(response, self.selectors, response.url, timezone=self.timezone):
             post_id = post.pop("post_id")
             yield {"source": self.source["name"], "external_id": f"{self.host}/{post_id}", **post}
         yield from self._follow(response, next_page(response, self.selectors), self.parse_thread)
