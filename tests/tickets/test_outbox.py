@@ -15,7 +15,7 @@ from watcher.config import load_config
 from watcher.models import OutboxItem
 from watcher.tickets.actions import act_on_complaints
 from watcher.tickets.adapters import BuiltinHelpdesk, ZendeskClient
-from watcher.tickets.outbox import deliver_outbox
+from watcher.tickets.outbox import deliver_outbox, enqueue
 
 CONFIG = load_config(None)
 
@@ -122,3 +122,28 @@ def test_refused_credentials_lose_nothing(session: Session) -> None:
         result = deliver_outbox(session, ZendeskClient(web.base, "a@b.c", "bad"), now=NOW)
     assert result.delivered == 0 and "WATCHER_HELPDESK_TOKEN" in result.errors[0]
     assert {i.status for i in session.scalars(select(OutboxItem))} == {"pending"}
+
+
+def test_changes_to_a_created_ticket_wait_for_it_and_go_to_the_helpdesks_id(
+    session: Session,
+) -> None:
+    complaint = _seed(session)
+    complaint.decision, complaint.decision_ticket_id = "new_ticket", None
+    [result] = act_on_complaints(session, CONFIG, now=NOW)
+    assert result.ticket is not None
+    payload = {"ticket": result.ticket.external_id, "body": "Customer called again."}
+    enqueue(session, "note", result.ticket, payload, "note:again")
+    session.flush()
+    fake = FakeZendesk()
+    fake.script = [Reply(503, b"busy")]
+    with fake_web() as web:
+        web.routes["/api/v2/tickets.json"] = fake
+        web.routes["/api/v2/tickets/900.json"] = fake
+        client = ZendeskClient(web.base, "agent@example.com", "secret")
+        first = deliver_outbox(session, client, now=NOW)
+        note = session.scalar(select(OutboxItem).where(OutboxItem.idempotency_key == "note:again"))
+        assert first.delivered == 0 and note is not None and note.attempts == 0
+        later = deliver_outbox(session, client, now=NOW + timedelta(hours=1))
+    assert later.failed == 0 and note.status == "delivered"
+    assert result.ticket.extra["helpdesk_id"] == "900"
+    assert [(r.method, r.path) for r in fake.requests][-1] == ("PUT", "/api/v2/tickets/900.json")

@@ -37,7 +37,9 @@ class DeliveryResult:
 
 def _apply(adapter: HelpdeskAdapter, item: OutboxItem) -> None:
     payload = item.payload
-    target = str(payload.get("helpdesk_id") or payload.get("ticket"))
+    # A ticket watcher created is known to the helpdesk by the id it answered with.
+    known = (item.ticket.extra or {}).get("helpdesk_id") if item.ticket is not None else None
+    target = str(known or payload.get("helpdesk_id") or payload.get("ticket"))
     if item.kind == "create":
         created = adapter.create_ticket(payload, item.idempotency_key)
         if item.ticket is not None and created:
@@ -66,7 +68,17 @@ def deliver_outbox(
         )
         .order_by(OutboxItem.id)
     ).all()
+    # Changes to a ticket whose creation is not delivered yet wait for it.
+    creating = set(
+        session.scalars(
+            select(OutboxItem.ticket_id).where(
+                OutboxItem.kind == "create", OutboxItem.status == "pending"
+            )
+        )
+    )
     for item in due:
+        if item.kind != "create" and item.ticket_id in creating:
+            continue
         item.attempts += 1
         try:
             _apply(adapter, item)
@@ -86,6 +98,8 @@ def deliver_outbox(
             result.errors.append(f"{item.idempotency_key}: {item.last_error}")
             continue
         item.status, item.sent_at, item.last_error = "delivered", now, None
+        if item.kind == "create":
+            creating.discard(item.ticket_id)
         result.delivered += 1
     session.flush()
     return result
