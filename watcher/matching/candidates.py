@@ -174,13 +174,19 @@ class MatchContext:
         if text_hits is None and complaint.text.strip():
             text_hits = self.index.search([complaint.text], self.limits.top_k * 3)[0]
         if text_hits:
+            taken = 0
             for ticket_id, _ in text_hits:
-                if len([c for c in found.values() if "text" in c.channels]) >= self.limits.top_k:
+                if taken >= self.limits.top_k:
                     break
                 if self._in_window(self.tickets[ticket_id], complaint.published_at):
                     add(ticket_id, "text")
+                    taken += 1
 
-        similarities = self.index.similarity(complaint.text, list(found))
+        # The search already scored its hits; only tickets other channels found are compared.
+        similarities = dict(text_hits or ())
+        others = [ticket_id for ticket_id in found if ticket_id not in similarities]
+        if others:
+            similarities.update(self.index.similarity(complaint.text, others))
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
             if cited and candidate.reference == "none":

@@ -18,10 +18,16 @@ _DIGITS = re.compile(r"\d+")
 _EXTRA_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "ß": "ss"})
 
 
+# Every combining mark (all have code points below U+20000), deleted in one translate.
+_DROP_COMBINING = {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str) -> str:
     """Case- and diacritics-folded text: many Poles type without diacritics."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_DROP_COMBINING)
 
 
 def ref_digits(reference: str) -> str:

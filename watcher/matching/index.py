@@ -24,6 +24,7 @@ MAX_CHARS = 1500
 # Only a query's most distinctive n-grams are looked up: common ones ("internet")
 # match half the index and cost time without changing the ranking.
 QUERY_TERMS = 200
+QUERY_CACHE = 50_000
 
 
 def _vectorizer() -> HashingVectorizer:
@@ -52,6 +53,7 @@ class TicketIndex:
         self._weighted: sp.csr_matrix | None = None
         self._transposed: sp.csr_matrix | None = None
         self._idf: np.ndarray | None = None
+        self._query_cache: dict[str, sp.csr_matrix] = {}
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -109,22 +111,29 @@ class TicketIndex:
             # Queries multiply by the transpose; kept ready instead of converted per query.
             self._transposed = self._weighted.T.tocsr()
             self._idf = idf
+            self._query_cache = {}
         return self._weighted, self._idf
 
     def _queries(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Query vectors, remembered until the weights change: a complaint's text is
+        searched (in a batch) and then compared with its candidates."""
         _, idf = self._prepare()
-        query = self._term_counts(texts).multiply(idf).tocsr()
-        rows = []
-        for i in range(query.shape[0]):
-            row = query.getrow(i)
-            if row.nnz > QUERY_TERMS:
-                keep = np.argpartition(row.data, -QUERY_TERMS)[-QUERY_TERMS:]
-                row = sp.csr_matrix(
-                    (row.data[keep], row.indices[keep], [0, len(keep)]), shape=row.shape
-                )
-            norm = float(np.sqrt((row.data**2).sum())) or 1.0
-            rows.append(row / norm)
-        return sp.vstack(rows, format="csr") if rows else query
+        missing = [text for text in dict.fromkeys(texts) if text not in self._query_cache]
+        if len(self._query_cache) + len(missing) > QUERY_CACHE:
+            self._query_cache.clear()
+            missing = list(dict.fromkeys(texts))
+        if missing:
+            query = self._term_counts(missing).multiply(idf).tocsr()
+            for i, text in enumerate(missing):
+                row = query.getrow(i)
+                if row.nnz > QUERY_TERMS:
+                    keep = np.argpartition(row.data, -QUERY_TERMS)[-QUERY_TERMS:]
+                    row = sp.csr_matrix(
+                        (row.data[keep], row.indices[keep], [0, len(keep)]), shape=row.shape
+                    )
+                norm = float(np.sqrt((row.data**2).sum())) or 1.0
+                self._query_cache[text] = row / norm
+        return sp.vstack([self._query_cache[text] for text in texts], format="csr")
 
     def search(self, texts: Sequence[str], k: int) -> list[list[tuple[int, float]]]:
         """For each text, up to k (ticket id, cosine) pairs, most similar first."""

@@ -23,6 +23,7 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
+from watcher.understanding.identifiers import extract_details
 from watcher.understanding.stories import merge_stories
 
 MACHINE = "watcher"
@@ -95,13 +96,6 @@ class MatchResult:
 DetailsFn = Callable[[str], dict[str, Any]]
 
 
-def _identifier_extractor(config: Config) -> DetailsFn:
-    from watcher.understanding.identifiers import extract_identifiers
-
-    patterns = tuple(config["TICKETS_REF_PATTERNS"])
-    return lambda text: extract_identifiers(text, patterns)
-
-
 class Linker:
     """Matches complaints against a context that is loaded once and refreshed."""
 
@@ -116,7 +110,7 @@ class Linker:
                 solved_window=config.duration("MATCH_SOLVED_WINDOW"),
             )
         )
-        self._extract = _identifier_extractor(config)
+        self._extract: DetailsFn = extract_details
         self._details: dict[int, TicketFacts] = {}
         self._hits: dict[int, list[tuple[int, float]]] = {}
 

@@ -238,6 +238,25 @@ def _dates(text: str) -> list[str]:
     return dates
 
 
+def _amounts(text: str) -> list[dict[str, str]]:
+    found = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
+    found += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
+    return _unique([a for a in found if a is not None])
+
+
+def _places(text: str) -> list[str]:
+    places = [m.group(1) for m in _STREET.finditer(text)]
+    places += [m.group(1) for m in _STREET_EN.finditer(text)]
+    places += [_CITY_FORMS[m.group(1).casefold()] for m in _CITY.finditer(text)]
+    return _unique(places)
+
+
+def extract_details(text: str) -> dict[str, list[Any]]:
+    """Only the amounts, dates and places of a text: what the matcher compares on a ticket."""
+    text = text[:MAX_CHARS]
+    return {"amounts": _amounts(text), "dates": _unique(_dates(text)), "places": _places(text)}
+
+
 def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str, list[Any]]:
     """Every identifier in a post or ticket text, normalised, in order of appearance."""
     text = text[:MAX_CHARS]
@@ -251,19 +270,14 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         digits = normalise_phone(match.group(0))
         if len(digits) == 11 and digits.startswith("48"):
             phones.append(f"+{digits}")
-    amounts = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
-    amounts += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
-    places = [m.group(1) for m in _STREET.finditer(text)]
-    places += [m.group(1) for m in _STREET_EN.finditer(text)]
-    places += [_CITY_FORMS[m.group(1).casefold()] for m in _CITY.finditer(text)]
     return {
         "ticket_refs": _unique(refs),
         "order_numbers": _unique([m.group(1) for m in _ORDER.finditer(text)]),
         "contract_numbers": _unique([m.group(1) for m in _CONTRACT.finditer(text)]),
         "emails": _unique(emails),
         "phones": _unique(phones),
-        "amounts": _unique([a for a in amounts if a is not None]),
+        "amounts": _amounts(text),
         "durations": _unique(_durations(text)),
         "dates": _unique(_dates(text)),
-        "places": _unique(places),
+        "places": _places(text),
     }
