@@ -53,6 +53,13 @@ def read_source(source: SourceConfig, row: Source, config: Config) -> Collected:
         from watcher.sources.reddit import collect_reddit
 
         return collect_reddit(source, dict(row.checkpoint or {}), config, config.brands)
+    if source.type == "forum":
+        preset = dict(source.options).get("preset")
+        if preset == "discourse":
+            from watcher.sources.discourse import collect_discourse
+
+            return collect_discourse(source, dict(row.checkpoint or {}), limits=limits)
+        _check_forum_preset(source.name, preset)
     if source.type in ("forum", "blog"):
         from watcher.spiders.run import collect
 
@@ -63,6 +70,20 @@ def read_source(source: SourceConfig, row: Source, config: Config) -> Collected:
         f"{source.name}: sources of type {source.type!r} cannot be read by this version yet; "
         "export its posts to the Posts format and use `watcher posts import`"
     )
+
+
+API_PRESETS = ("discourse",)  # forum engines read through their JSON API, not scraped
+
+
+def _check_forum_preset(name: str, preset: Any) -> None:
+    """An unknown preset fails here, before a crawl, naming every preset there is."""
+    from watcher.spiders.presets import FORUM_PRESETS
+
+    if preset is not None and preset not in FORUM_PRESETS:
+        known = ", ".join(sorted([*FORUM_PRESETS, *API_PRESETS]))
+        raise SourceError(
+            f"{name}: unknown forum preset {preset!r}; known: {known}, or give selectors = {{...}}"
+        )
 
 
 def source_row(session: Session, source: SourceConfig) -> Source:

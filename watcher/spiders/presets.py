@@ -135,7 +135,10 @@ BLOG_DEFAULTS: dict[str, str] = {
     "body": "div.entry-content, article .post-content, article",
     "comment": "ol.comment-list li.comment, #comments li.comment, div.comment",
     "comment_id": "::attr(id)",
-    "comment_author": ".comment-author .fn::text, .comment-author::text, cite.fn::text",
+    "comment_author": (
+        ".comment-author .fn ::text, .comment-author cite ::text, cite.fn ::text, "
+        "cite.user ::text, .comment-author::text"
+    ),
     "comment_date": "time::attr(datetime)",
     "comment_body": ".comment-content, .comment-body p",
 }
