@@ -59,3 +59,10 @@ def test_a_redirect_to_a_private_address_is_refused() -> None:
         web.reply("/hop", Reply(302, headers={"Location": "file:///etc/passwd"}))
         with pytest.raises(SourceError, match="only http and https"):
             fetch(f"{web.base}/hop", internal=True)
+
+
+@pytest.mark.parametrize("url", ["http://forum.example:99999/", "http://forum.example:abc/x"])
+def test_a_malformed_url_is_a_clear_error(url: str) -> None:
+    for internal in (False, True):
+        with pytest.raises(SourceError, match="check the URL"):
+            fetch(url, internal=internal)

@@ -38,6 +38,10 @@ class Fetched:
 def check_url(url: str, *, internal: bool) -> None:
     """Refuse what a reader must never fetch; raises SourceError saying why."""
     parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise SourceError(f"{url!r}: {exc}; check the URL") from exc
     if parts.scheme not in ("http", "https"):
         raise SourceError(f"{url!r}: only http and https URLs are read")
     if not parts.hostname:
@@ -45,7 +49,7 @@ def check_url(url: str, *, internal: bool) -> None:
     if internal:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(parts.hostname, port or 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
         raise SourceError(
             f"{parts.hostname}: cannot resolve ({exc.strerror}); check the URL"
@@ -102,7 +106,7 @@ def fetch(
                         if len(body) > limits.max_bytes:
                             raise SourceError(_too_big(url, limits))
                     return Fetched(url, response.status_code, bytes(body), dict(response.headers))
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise SourceError(
                     f"{url}: {type(exc).__name__}: {exc}; check the URL and network"
                 ) from exc
