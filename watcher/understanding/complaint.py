@@ -126,6 +126,8 @@ RULES = (
     _rule(
         "praise",
         (
+            # "nie polecam", "wouldn't recommend" are the opposite of praise.
+            r"(?<!\bnie )(?<!\bnot )(?<!n't )(?<!nt )"
             r"\b(?:polecam|recommend|szacun|dziekuje za szybk|thanks for the quick|super obsluga"
             r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
             r"|well done|brawo dla)\b",
@@ -157,11 +159,17 @@ RULES = (
             r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
             r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
             r"|disappoint\w*|complain\w*|support|service|outage|bill\w*|ticket|days?|weeks?|months?"
-            r"|hours?)\b",
+            r"|hours?|bad|worse|poor\w*|rude|unhelpful|uncooperative|useless|pathetic|frustrat\w*"
+            r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
+            r"|freez\w*|stuck|suffer\w*|lie[ds]?|liars?|disgust\w*|shame\w*|mess|hate|fix\w*"
+            r"|sorry|expect\w*|respon\w*|repl\w*|answer\w*|incomplete|barely|unable|explain"
+            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
-            r"|miesi\w*|godzin\w*|uszkodz\w*|niestety|masakra|dramat|zawyz\w*|naliczy\w*)\b",
+            r"|miesi\w*|godzin\w*|uszkodz\w*|niestety|masakra|dramat|zawyz\w*|naliczy\w*"
+            r"|zle|zly|zla|fataln\w*|beznadziej\w*|tragedi\w*|tragiczn\w*|nieuczciw\w*"
+            r"|oszust\w*|odpowiedz\w*|kontakt\w*|pieniad\w*|zaplac\w*|zamowien\w*)\b",
         ),
         -2.0,
     ),
