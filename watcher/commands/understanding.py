@@ -13,6 +13,7 @@ from watcher.cli import State, _refuse_invalid, _report_issues, common_options, 
 from watcher.formats.posts import read_posts
 from watcher.stages import run_pipeline
 from watcher.understanding.complaint import model_probabilities
+from watcher.understanding.language import detect_languages
 from watcher.understanding.pipeline import understand
 
 
@@ -42,13 +43,16 @@ def classify(state: State, path: Path, encoding: str | None, skip_invalid: bool)
     languages = tuple(config["LANGUAGES"])
     patterns = tuple(config["TICKETS_REF_PATTERNS"])
     texts = ["\n".join(filter(None, [r.title, r.text])) for r in result.records]
-    for record, probability in zip(result.records, model_probabilities(texts), strict=True):
+    batch = zip(result.records, model_probabilities(texts), detect_languages(texts, languages),
+                strict=True)  # fmt: skip
+    for record, probability, language in batch:
         found = understand(
             record,
             config.brands,
             languages=languages,
             ref_patterns=patterns,
             probability=probability,
+            language=language,
         )
         sys.stdout.write(json.dumps(found.as_dict(), ensure_ascii=False) + "\n")
 

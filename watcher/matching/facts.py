@@ -7,27 +7,17 @@ these, so it is tested without a database.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from watcher.understanding.text import fold_diacritics
+
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
-# ł has no decomposition in Unicode; everything else folds with NFKD.
-_EXTRA_FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "ß": "ss"})
-
-
-# Every combining mark (all have code points below U+20000), deleted in one translate.
-_DROP_COMBINING = {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
-
-
 def fold(text: str) -> str:
     """Case- and diacritics-folded text: many Poles type without diacritics."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLD).casefold())
-    return decomposed.translate(_DROP_COMBINING)
+    return text.casefold() if text.isascii() else fold_diacritics(text.casefold())
 
 
 def ref_digits(reference: str) -> str:

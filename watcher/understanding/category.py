@@ -7,6 +7,7 @@ wins; ties go to the earlier category of the taxonomy.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,17 +153,23 @@ def _prepared(
     return tuple(prepared)
 
 
+def _has_prefix(sorted_words: list[str], prefix: str) -> bool:
+    """Whether a word starts with `prefix`: the first word not below it tells."""
+    at = bisect_left(sorted_words, prefix)
+    return at < len(sorted_words) and sorted_words[at].startswith(prefix)
+
+
 def categorise(
     text: str, lang: str | None = None, taxonomy: Mapping[str, Sequence[str]] | None = None
 ) -> CategoryGuess:
     """The best category of the taxonomy, how sure, and the words that decided it."""
     taxonomy = taxonomy or DEFAULT_TAXONOMY
     folded = " " + normalise(text).ascii_folded + " "
-    words = folded.split()
+    words = sorted(set(folded.split()))
     hits: dict[str, list[str]] = {}
     for category, entries in _prepared(tuple((c, tuple(v)) for c, v in taxonomy.items())):
         for entry, needle, phrase in entries:
-            found = needle in folded if phrase else any(word.startswith(needle) for word in words)
+            found = needle in folded if phrase else _has_prefix(words, needle)
             if found:
                 hits.setdefault(category, []).append(entry)
     if not hits:

@@ -251,6 +251,11 @@ def _places(text: str) -> list[str]:
     return _unique(places)
 
 
+def extract_durations(text: str) -> list[dict[str, Any]]:
+    """Only the durations of a text ("od 3 tygodni", "for a week"): what severity needs."""
+    return _unique(_durations(text[:MAX_CHARS]))
+
+
 def extract_details(text: str) -> dict[str, list[Any]]:
     """Only the amounts, dates and places of a text: what the matcher compares on a ticket."""
     text = text[:MAX_CHARS]
@@ -277,7 +282,7 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         "emails": _unique(emails),
         "phones": _unique(phones),
         "amounts": _amounts(text),
-        "durations": _unique(_durations(text)),
+        "durations": extract_durations(text),
         "dates": _unique(_dates(text)),
         "places": _places(text),
     }

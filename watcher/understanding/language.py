@@ -59,6 +59,10 @@ class LanguageGuess:
 OTHERS = ("de", "ru", "uk", "cs", "sk", "fr", "es", "it")
 
 
+_POLISH_LETTERS = re.compile(r"[ąęłńśźżćĄĘŁŃŚŹŻĆ]")
+_CLAUSES = re.compile(r"[.,;:!?\n]+")
+
+
 @lru_cache(maxsize=8)
 def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     codes = dict.fromkeys(languages + OTHERS)
@@ -68,9 +72,13 @@ def _detector(languages: tuple[str, ...]) -> LanguageDetector:
 
 def detect_language(text: str, languages: Sequence[str] = ("pl", "en")) -> LanguageGuess:
     """The most likely configured language, its confidence, and whether the text mixes two."""
-    sample = text[:2000]
-    if len(_LETTERS.findall(sample)) < MIN_LETTERS:
-        return LanguageGuess(None, 0.0, False)
+    return detect_languages([text], languages)[0]
+
+
+def detect_languages(
+    texts: Sequence[str], languages: Sequence[str] = ("pl", "en")
+) -> list[LanguageGuess]:
+    """`detect_language` for many texts at once: lingua scores them on all cores."""
     codes = tuple(code.lower() for code in languages)
     try:
         detector = _detector(codes)
@@ -78,32 +86,57 @@ def detect_language(text: str, languages: Sequence[str] = ("pl", "en")) -> Langu
         raise ValueError(
             f"unknown language code in {list(languages)}; use ISO 639-1 codes"
         ) from None
-    values = detector.compute_language_confidence_values(sample)
-    if not values:
-        return LanguageGuess(None, 0.0, False)
-    best = values[0]
-    lang = best.language.iso_code_639_1.name.lower()
-    confidence = float(best.value)
-    words = set(re.findall(r"[a-z]+", sample.casefold()))
-    if "pl" in codes and lang != "pl" and len(words & _POLISH_WORDS) >= 2:
-        lang, confidence = "pl", max(confidence, 0.6)
-    return LanguageGuess(lang, round(confidence, 3), _mixed(detector, sample, codes))
+    samples = [text[:2000] for text in texts]
+    found: list[tuple[str | None, float]] = [(None, 0.0)] * len(samples)
+    asked: list[int] = []
+    for i, sample in enumerate(samples):
+        if len(_LETTERS.findall(sample)) < MIN_LETTERS:
+            continue
+        if "pl" in codes and len(set(_POLISH_LETTERS.findall(sample))) >= 2:
+            # Letters no neighbour language writes (ą ę ł ń ś ź ż ć): Polish, without
+            # asking the detector (the most costly step of understanding a post).
+            found[i] = ("pl", 0.95)
+        else:
+            asked.append(i)
+    scored = detector.compute_language_confidence_values_in_parallel([samples[i] for i in asked])
+    for i, values in zip(asked, scored, strict=True):
+        if not values:
+            continue
+        lang = values[0].language.iso_code_639_1.name.lower()
+        confidence = float(values[0].value)
+        words = set(re.findall(r"[a-z]+", samples[i].casefold()))
+        if "pl" in codes and lang != "pl" and len(words & _POLISH_WORDS) >= 2:
+            lang, confidence = "pl", max(confidence, 0.6)
+        found[i] = (lang, confidence)
+    kept = [sample if lang else "" for sample, (lang, _) in zip(samples, found, strict=True)]
+    mixed = _mixed(kept, detector, codes)
+    return [
+        LanguageGuess(lang, round(confidence, 3), is_mixed)
+        for (lang, confidence), is_mixed in zip(found, mixed, strict=True)
+    ]
 
 
-_CLAUSES = re.compile(r"[.,;:!?\n]+")
-
-
-def _mixed(detector: LanguageDetector, text: str, codes: tuple[str, ...]) -> bool:
-    """True when at least two configured languages each carry a real share of the words."""
-    words_by_lang: dict[str, int] = {}
-    clauses = [c for c in _CLAUSES.split(text) if len(c.split()) >= 3]
-    if len(clauses) < 2:
-        return False
-    for clause in clauses[:12]:
-        found = detector.detect_language_of(clause)
-        if found is not None:
-            code = found.iso_code_639_1.name.lower()
-            words_by_lang[code] = words_by_lang.get(code, 0) + len(clause.split())
-    total = sum(words_by_lang.values()) or 1
-    shares = [n / total for code, n in words_by_lang.items() if code in codes]
-    return len([share for share in shares if share >= MIXED_SHARE]) >= 2
+def _mixed(
+    samples: Sequence[str], detector: LanguageDetector, codes: tuple[str, ...]
+) -> list[bool]:
+    """For each text: at least two configured languages each carry a real share of the words."""
+    clauses_of = [
+        [c for c in _CLAUSES.split(sample) if len(c.split()) >= 3][:12] for sample in samples
+    ]
+    asked = [clause for clauses in clauses_of if len(clauses) >= 2 for clause in clauses]
+    answers = iter(detector.detect_languages_in_parallel_of(asked))
+    result = []
+    for clauses in clauses_of:
+        if len(clauses) < 2:
+            result.append(False)
+            continue
+        words_by_lang: dict[str, int] = {}
+        for clause in clauses:
+            language = next(answers)
+            if language is not None:
+                code = language.iso_code_639_1.name.lower()
+                words_by_lang[code] = words_by_lang.get(code, 0) + len(clause.split())
+        total = sum(words_by_lang.values()) or 1
+        shares = [n / total for code, n in words_by_lang.items() if code in codes]
+        result.append(len([share for share in shares if share >= MIXED_SHARE]) >= 2)
+    return result

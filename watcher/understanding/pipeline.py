@@ -12,7 +12,7 @@ from watcher.understanding.brand import find_brand
 from watcher.understanding.category import categorise
 from watcher.understanding.complaint import classify_complaint
 from watcher.understanding.identifiers import extract_identifiers
-from watcher.understanding.language import detect_language
+from watcher.understanding.language import LanguageGuess, detect_language
 from watcher.understanding.loudness import Loudness, measure_loudness
 from watcher.understanding.severity import assess_severity
 
@@ -78,10 +78,15 @@ def understand(
     ref_patterns: Sequence[str] = (),
     sources: int = 1,
     probability: float | None = None,
+    language: LanguageGuess | None = None,
 ) -> Understanding:
-    """Language, brand, complaint, category, severity, identifiers and loudness of a post."""
+    """Language, brand, complaint, category, severity, identifiers and loudness of a post.
+
+    `probability` (the complaint model's) and `language` are given when they were
+    computed for many posts at once, which is much faster.
+    """
     text = post_text(post)
-    language = detect_language(text, languages)
+    language = language or detect_language(text, languages)
     mention = find_brand(text, brands)
     guess = classify_complaint(text, language.lang, probability=probability)
     reasons = [*mention.reasons, *guess.reasons]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watcher.understanding.identifiers import extract_identifiers
+from watcher.understanding.identifiers import extract_durations
 from watcher.understanding.text import normalise
 
 LEVELS = ("safety", "vulnerable", "business_down", "money_lost", "down_for_days")
@@ -63,7 +63,7 @@ def assess_severity(text: str, lang: str | None = None) -> SeverityGuess:
         if match:
             found.append(level)
             reasons.append(f'{level}: "{match.group(0).strip()}"')
-    durations = extract_identifiers(text).get("durations") or []
+    durations = extract_durations(text)
     longest = max((d["days"] for d in durations if d.get("days") is not None), default=None)
     if longest is not None and longest >= DAYS_DOWN:
         found.append("down_for_days")

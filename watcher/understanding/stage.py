@@ -18,6 +18,7 @@ from watcher import db
 from watcher.config import Config
 from watcher.models import AuditEvent, Complaint, Post
 from watcher.understanding.complaint import model_probabilities
+from watcher.understanding.language import detect_languages
 from watcher.understanding.pipeline import post_text, understand
 from watcher.understanding.stories import assign_story
 
@@ -96,6 +97,10 @@ def process_posts(
     )
     languages = tuple(config["LANGUAGES"])
     patterns = tuple(config["TICKETS_REF_PATTERNS"])
+    detected = dict(
+        zip([p.id for p in posts], detect_languages([post_text(p) for p in posts], languages),
+            strict=True)
+    )  # fmt: skip
     for number, post in enumerate(posts, start=1):
         story, created = assign_story(
             session,
@@ -115,6 +120,7 @@ def process_posts(
                 ref_patterns=patterns,
                 sources=sources,
                 probability=probabilities.get(post.id),
+                language=detected.get(post.id),
             )
         )
         complaint = existing.get(post.id)

@@ -40,10 +40,16 @@ def strip_markup(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 
 
+# Every combining mark (all have code points below U+20000), deleted in one translate.
+_DROP_COMBINING = {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
+
+
 def fold_diacritics(text: str) -> str:
     """'Zażółć' -> 'Zazolc': Poles often type without diacritics."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_EXTRA))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_DROP_COMBINING)
 
 
 def deceive_proof(text: str) -> str:
@@ -59,6 +65,7 @@ class Normalised:
     tokens: tuple[str, ...]  # words of ascii_folded
 
 
+@lru_cache(maxsize=4096)  # the stages of one post normalise its text several times
 def normalise(text: str) -> Normalised:
     clean = unicodedata.normalize("NFKC", deceive_proof(strip_markup(text[: MAX_CHARS * 2])))
     clean = _SPACES.sub(" ", clean).strip()[:MAX_CHARS]
