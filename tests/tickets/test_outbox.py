@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -147,3 +148,27 @@ def test_changes_to_a_created_ticket_wait_for_it_and_go_to_the_helpdesks_id(
     assert later.failed == 0 and note.status == "delivered"
     assert result.ticket.extra["helpdesk_id"] == "900"
     assert [(r.method, r.path) for r in fake.requests][-1] == ("PUT", "/api/v2/tickets/900.json")
+
+
+def test_a_create_that_times_out_is_retried_without_a_second_ticket(session: Session) -> None:
+    complaint = _seed(session)
+    complaint.decision, complaint.decision_ticket_id = "new_ticket", None
+    act_on_complaints(session, CONFIG, now=NOW)
+    fake = FakeZendesk()
+    slow_once = [True]
+
+    def slow_then_fast(request: Seen) -> Reply:
+        answer = fake(request)  # Zendesk creates the ticket, then the answer is late
+        if slow_once.pop() if slow_once else False:
+            time.sleep(1.0)
+        return answer
+
+    with fake_web() as web:
+        web.routes["/api/v2/tickets.json"] = slow_then_fast
+        client = ZendeskClient(web.base, "agent@example.com", "secret", timeout=0.3)
+        first = deliver_outbox(session, client, now=NOW)
+        assert first.retrying == 1 and "Timeout" in first.errors[0]
+        later = deliver_outbox(session, client, now=NOW + timedelta(hours=1))
+    assert later.delivered >= 1
+    posts = [r for r in fake.requests if r.method == "POST"]
+    assert len(posts) == 2 and len(fake.created) == 1  # the same Idempotency-Key: one ticket
