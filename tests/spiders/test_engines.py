@@ -199,3 +199,37 @@ timezone = "Europe/Warsaw"
     text = "\n".join(p.text for p in posts)
     assert "alert(1)" not in text and "<!channel>" in text
     assert followed <= {seen.path for seen in forum_web.seen}
+
+
+def test_unchanged_threads_are_not_fetched_again_and_new_replies_are(
+    session: Session, forum_web: FakeWeb, tmp_path: Path
+) -> None:
+    start, pages, *_ = CRAWLS["smf2"]
+    _serve(forum_web, pages)
+    config_path = tmp_path / "watcher.toml"
+    config_path.write_text(
+        f'[[sources]]\nname = "forum"\ntype = "forum"\nurl = "{forum_web.base}{start}"\n'
+        'preset = "smf2"\ninternal = true\n',
+        encoding="utf-8",
+    )
+    config = load_config(str(config_path))
+    thread = "/index.php/topic,101.0.html"
+
+    def crawl() -> int:
+        before = sum(seen.path == thread for seen in forum_web.seen)
+        collect_source(session, config, config.sources[0])
+        return sum(seen.path == thread for seen in forum_web.seen) - before
+
+    assert crawl() == 1
+    assert crawl() == 0  # the board row is as it was: nothing new in the thread
+    board = (PAGES / "smf2_board.html").read_text(encoding="utf-8")
+    seen_more = board.replace("120 Wyświetleń", "121 Wyświetleń")  # a visit, not a reply
+    forum_web.reply(
+        start, Reply(200, seen_more.replace("https://forum.example", forum_web.base).encode())
+    )
+    assert crawl() == 0
+    replied = seen_more.replace("16 Odpowiedzi", "17 Odpowiedzi").replace("#msg1090", "#msg1091")
+    forum_web.reply(
+        start, Reply(200, replied.replace("https://forum.example", forum_web.base).encode())
+    )
+    assert crawl() == 1

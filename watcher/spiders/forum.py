@@ -6,6 +6,8 @@ response, so the spider and bench/forum_real_pages.py read pages the same way.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +15,7 @@ from urllib.parse import urlsplit
 from parsel import Selector
 from scrapy import Request, Spider
 from scrapy.http import Response
+from w3lib.url import url_query_cleaner
 
 from watcher.spiders.text import node_text, parse_date
 
@@ -56,6 +59,31 @@ def thread_links(page: Page, selectors: Mapping[str, str]) -> list[str]:
     return list(dict.fromkeys(h.strip() for h in hrefs if h.strip()))
 
 
+def thread_rows(page: Page, selectors: Mapping[str, str]) -> dict[str, str]:
+    """Each thread listed on a board page (href) with a fingerprint of its row there.
+
+    The row (the link's list item or table row) shows the reply count and the last
+    post, so its fingerprint changes when the thread gets new replies.
+    """
+    selector = selectors.get("thread_links", "a.topictitle::attr(href)")
+    anchors = ", ".join(part.strip().removesuffix("::attr(href)") for part in selector.split(","))
+    rows: dict[str, str] = {}
+    for anchor in page.css(anchors):
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href in rows:
+            continue
+        row = anchor.xpath("ancestor::*[self::li or self::tr or self::article][1]") or [anchor]
+        text = " ".join(" ".join(row[0].xpath(".//text()").getall()).split())
+        text = _VIEWS.sub("", text)  # every visit changes the view count, not the thread
+        rows[href] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return rows
+
+
+def canonical(url: str) -> str:
+    """A thread's address without the session ids forums add to links."""
+    return url_query_cleaner(url, SESSION_PARAMS, remove=True)
+
+
 def next_page(page: Page, selectors: Mapping[str, str]) -> str | None:
     """Href of the page after this one (board or thread), if the preset knows where it is."""
     if "next_page" not in selectors:
@@ -95,6 +123,13 @@ def extract_posts(
     return posts
 
 
+_VIEW_WORDS = r"(?:views?|wy[śs]wietle\w*|ods[łl]on\w*|aufrufe|zhl[ée]dnut\w*)"
+_VIEWS = re.compile(
+    rf"(?i){_VIEW_WORDS}\s*:\s*\d[\d.,]*|\d[\d.,]*\s*{_VIEW_WORDS}\b(?!\s*:)"
+)
+SESSION_PARAMS = ("sid", "s", "PHPSESSID", "phpsessid")
+
+
 class ForumSpider(Spider):
     name = "forum"
 
@@ -107,6 +142,7 @@ class ForumSpider(Spider):
         self.host = urlsplit(source["url"]).netloc
         self.max_pages = int(source.get("max_pages", 50))
         self.timezone = str(source.get("timezone") or "UTC")
+        self.seen: dict[str, str] = dict(source.get("seen_threads") or {})
         self.pages = 0
 
     def _follow(self, response: Response, href: str | None, callback: Any) -> Iterator[Request]:
@@ -121,8 +157,11 @@ class ForumSpider(Spider):
         if is_thread(response, self.selectors):
             yield from self.parse_thread(response)
             return
-        for href in thread_links(response, self.selectors):
-            yield from self._follow(response, href, self.parse_thread)
+        for href, fingerprint in thread_rows(response, self.selectors).items():
+            url = canonical(response.urljoin(href))
+            yield {"thread": url, "fingerprint": fingerprint}  # kept for the next crawl
+            if self.seen.get(url) != fingerprint:  # new, or new replies since last time
+                yield from self._follow(response, href, self.parse_thread)
         yield from self._follow(response, next_page(response, self.selectors), self.parse)
 
     def parse_thread(self, response: Response) -> Iterator[Any]:

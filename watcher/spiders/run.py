@@ -12,6 +12,8 @@ from watcher.formats.posts import parse_post
 from watcher.sources.base import Collected, SourceError
 from watcher.sources.fetch import FetchLimits
 
+THREADS_KEPT = 5000  # board rows remembered, so unchanged threads are not fetched again
+
 
 def collect(
     source: SourceConfig, checkpoint: dict[str, Any], *, limits: FetchLimits, timeout: float
@@ -26,6 +28,7 @@ def collect(
         "DOWNLOAD_MAXSIZE": limits.max_bytes,
         "DOWNLOAD_TIMEOUT": limits.timeout,
         "USER_AGENT": limits.user_agent,
+        "seen_threads": checkpoint.get("threads") or {},
     }
     try:
         done = subprocess.run(
@@ -44,11 +47,19 @@ def collect(
         last = (done.stderr.strip().splitlines() or ["no output"])[-1][:300]
         raise SourceError(f"{source.name}: crawl failed: {last}")
     posts, warnings = [], []
+    threads = dict(checkpoint.get("threads") or {})
     for number, line in enumerate(done.stdout.splitlines(), start=1):
         try:
-            posts.append(parse_post(json.loads(line)))
+            item = json.loads(line)
+            if isinstance(item, dict) and "thread" in item:  # a board row's fingerprint
+                threads.pop(str(item["thread"]), None)
+                threads[str(item["thread"])] = str(item["fingerprint"])
+                continue
+            posts.append(parse_post(item))
         except (ValueError, json.JSONDecodeError) as exc:
             warnings.append(f"{source.name}: item {number} dropped: {exc}")
+    if threads:  # the most recently listed threads are kept
+        checkpoint = {**checkpoint, "threads": dict(list(threads.items())[-THREADS_KEPT:])}
     refused = [line for line in done.stderr.splitlines() if "refused" in line]
     warnings.extend(
         f"{source.name}: {line.split('refused', 1)[1].strip()[:200]}" for line in refused[:5]
