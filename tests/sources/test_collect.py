@@ -173,3 +173,22 @@ def test_health_empty_three_times_or_failing_is_unhealthy_and_listed_in_red(
     listed = CliRunner().invoke(cli, ["sources"], env={"COLUMNS": "250", "FORCE_COLOR": "1"})
     assert listed.exit_code == 0, listed.output
     assert "\x1b[31m" in listed.output and "unhealthy: failed" in listed.output
+
+
+def test_crawl_all_reads_what_is_due_with_a_summary(
+    site: tuple[Path, dict[str, str]], tmp_path: Path, database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _config(tmp_path, site[1])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WATCHER_DATABASE_URL", database_url)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["crawl", "--all"])
+    assert first.exit_code == 0, first.output
+    assert "forum: created 4" in first.output and "feed: created 2" in first.output
+    assert "3 sources: 9 new posts, 0 edited, 0 failed" in first.output
+    assert "no source is due" in runner.invoke(cli, ["crawl", "--all"]).output
+    forced = runner.invoke(cli, ["crawl", "--all", "--force"])
+    assert "3 sources: 0 new posts" in forced.output
+    unknown = runner.invoke(cli, ["crawl", "nope"])
+    assert unknown.exit_code != 0 and "configured: forum, blog, feed" in unknown.output
