@@ -24,9 +24,32 @@ def test_a_true_speed_up_shows_as_shorter_waits_after_the_landmark() -> None:
     assert week["difference"] is not None and week["ci95_high"] is not None
     assert week["difference"] < 0 and week["ci95_high"] < 0
     assert result.logrank_p is not None and result.logrank_p < 0.05
-    assert all("p_holm" in s and s["p_holm"] >= s["p"] for s in result.strata_p)
+    assert result.adjust == "holm"
+    assert all(s["p_adjusted"] >= s["p"] for s in result.strata_p)
+    assert result.at_risk["loud"][0] == result.loud and result.at_risk["quiet"][0] == result.quiet
+    assert result.at_risk["quiet"] == sorted(result.at_risk["quiet"], reverse=True)
     svg = svg_curves(result)
-    assert svg.startswith("<svg") and "polyline" in svg
+    assert svg.startswith("<svg") and "polyline" in svg and ">at risk<" in svg
+    assert f">{result.at_risk['loud'][1]}</text>" in svg
+
+
+def test_the_restricted_mean_difference_is_the_weighted_per_stratum_one() -> None:
+    """The fast resampling path gives what Kaplan-Meier per stratum and group gives."""
+    frame = simulate(2000, true_hr=2.0, seed=6)
+    frame["duration"] = frame["duration"].round(0) + 0.5  # ties
+    result = landmark(frame, 24.0, bootstrap=0)
+    open_then = frame[frame["duration"] > 24]
+    total = weights = 0.0
+    for _, group in open_then.groupby("stratum"):
+        time = (group["duration"] - 24).to_numpy()
+        event = group["event"].to_numpy()
+        loud = (group["loud_at"].fillna(np.inf) <= 24).to_numpy()
+        diff = rmst(kaplan_meier(time[loud], event[loud]), 168.0) - rmst(
+            kaplan_meier(time[~loud], event[~loud]), 168.0
+        )
+        total += diff * loud.sum()
+        weights += loud.sum()
+    assert result.rmst_difference_hours["168h"]["difference"] == round(total / weights, 2)
 
 
 def test_too_few_loud_tickets_are_reported_not_tested() -> None:

@@ -43,6 +43,13 @@ def report() -> None:
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write to.")
 @click.option("--min-cell", default=5, show_default=True, help="Smaller strata are suppressed.")
 @click.option(
+    "--adjust",
+    type=click.Choice(["holm", "bh"]),
+    default="holm",
+    show_default=True,
+    help="Correction of per-stratum p-values: holm (family-wise) or bh (Benjamini-Hochberg).",
+)
+@click.option(
     "--alert",
     is_flag=True,
     help="Also queue its summary for the compliance channel (sent by `watcher alerts send`).",
@@ -50,13 +57,13 @@ def report() -> None:
 @common_options
 @pass_state
 def fairness(state: State, since: str | None, until: str | None, exposure: Path | None,
-             out: Path, min_cell: int, alert: bool) -> None:  # fmt: skip
+             out: Path, min_cell: int, adjust: str, alert: bool) -> None:  # fmt: skip
     """Are loud customers handled faster than quiet ones with the same problem?"""
     end = _date(until, datetime.now(UTC))
     params = ReportParams(
         since=_date(since, end - timedelta(days=90)), until=end, min_cell=min_cell,
         strict_score=state.config()["MATCH_LINK_THRESHOLD"] + 3,
-        exposure_file=exposure.name if exposure else None,
+        exposure_file=exposure.name if exposure else None, adjust=adjust,
     )  # fmt: skip
     with db.session_scope(state.engine()) as session:
         loud = None

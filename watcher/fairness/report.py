@@ -16,12 +16,18 @@ from sqlalchemy.orm import Session
 
 from watcher import __version__
 from watcher.fairness.cohort import Cohort, build_cohort, public_since
+from watcher.fairness.figures import TOLERANCE, disparity_svg, forest_svg
 from watcher.fairness.landmark import landmark, svg_curves
-from watcher.fairness.stats import OutcomeResult, compensation_risk_ratio, outcome
+from watcher.fairness.stats import (
+    ADJUST_METHODS,
+    ADJUST_NAMES,
+    OutcomeResult,
+    compensation_risk_ratio,
+    outcome,
+)
 from watcher.models import Complaint, Report, Ticket, TicketEvent
 from watcher.tickets.actions import TWIN_REASON
 
-TOLERANCE = (0.8, 1.25)
 OUTCOMES = ("time_to_first_response", "time_to_resolution")
 
 
@@ -36,6 +42,13 @@ class ReportParams:
     exposure_file: str | None = None
     landmark_hours: float = 24.0
     bootstrap: int = 200
+    adjust: str = "holm"  # across strata: holm (family-wise) or bh (Benjamini-Hochberg, FDR)
+
+    def __post_init__(self) -> None:
+        if self.adjust not in ADJUST_METHODS:
+            raise ValueError(
+                f"adjust must be one of {', '.join(ADJUST_METHODS)}, not {self.adjust!r}"
+            )
 
 
 def _effect_summary(name: str, result: OutcomeResult) -> str:
@@ -101,23 +114,21 @@ def flags(session: Session, params: ReportParams) -> list[dict[str, Any]]:
     return found
 
 
-def build_report(
-    session: Session, params: ReportParams, exposure: dict[int, datetime] | None = None
-) -> dict[str, Any]:
-    cohort = build_cohort(
-        session, since=params.since, until=params.until, strata=params.strata, exposure=exposure
-    )
-    strict = build_cohort(session, since=params.since, until=params.until, strata=params.strata,
-                          exposure=exposure, strict_score=params.strict_score)  # fmt: skip
+def report_statistics(
+    cohort: Cohort, strict: Cohort, params: ReportParams
+) -> tuple[dict[str, Any], list[str], dict[str, object]]:
+    """The numbers of the report from its cohorts, no database: outcomes, summary, compensation."""
     outcomes: dict[str, Any] = {}
     summary: list[str] = []
     for name, frame, strict_frame in (
         ("time_to_first_response", cohort.first_response, strict.first_response),
         ("time_to_resolution", cohort.resolution, strict.resolution),
     ):
-        result = outcome(frame, params.min_cell)
-        strict_result = outcome(strict_frame, params.min_cell)
-        marked = landmark(frame, params.landmark_hours, bootstrap=params.bootstrap)
+        result = outcome(frame, params.min_cell, params.adjust)
+        strict_result = outcome(strict_frame, params.min_cell, params.adjust)
+        marked = landmark(
+            frame, params.landmark_hours, bootstrap=params.bootstrap, adjust=params.adjust
+        )
         outcomes[name] = {
             "rmst_difference_hours": marked.rmst_difference_hours,
             "landmark": marked.as_dict(),
@@ -130,6 +141,18 @@ def build_report(
             "within_tolerance": _within(result.adjusted.hazard_ratio),
         }
         summary.append(_effect_summary(name.replace("_", " "), result))
+    return outcomes, summary, compensation_risk_ratio(cohort.resolution)
+
+
+def build_report(
+    session: Session, params: ReportParams, exposure: dict[int, datetime] | None = None
+) -> dict[str, Any]:
+    cohort = build_cohort(
+        session, since=params.since, until=params.until, strata=params.strata, exposure=exposure
+    )
+    strict = build_cohort(session, since=params.since, until=params.until, strata=params.strata,
+                          exposure=exposure, strict_score=params.strict_score)  # fmt: skip
+    outcomes, summary, compensation = report_statistics(cohort, strict, params)
     return {
         "watcher_version": __version__,
         "params": {
@@ -139,6 +162,7 @@ def build_report(
             "min_cell": params.min_cell,
             "strict_score": params.strict_score,
             "exposure_file": params.exposure_file,
+            "adjust": params.adjust,
         },
         "inputs": {
             "tickets": cohort.tickets,
@@ -147,9 +171,9 @@ def build_report(
         },
         "summary": summary,
         "outcomes": outcomes,
-        "compensation": compensation_risk_ratio(cohort.resolution),
+        "compensation": compensation,
         "flags": flags(session, params),
-        "method": METHOD,
+        "method": method_notes(params),
     }
 
 
@@ -157,23 +181,35 @@ def _within(hr: float | None) -> bool | None:
     return None if hr is None else TOLERANCE[0] <= hr <= TOLERANCE[1]
 
 
-METHOD = [
-    "A ticket counts as loud from the publication of its first linked public complaint (machine "
-    "link or confirmed match), and as quiet before: loudness is a time-varying exposure.",
-    "Hazard ratios come from a Cox model with loudness as a time-varying covariate, stratified "
-    "by category x severity x tier (lifelines CoxTimeVaryingFitter); above 1 means loud tickets "
-    "reach the outcome sooner. Open tickets are censored at the report's end.",
-    "The naive figure compares tickets that were ever loud with the rest as if loud from the "
-    "start; it is biased by immortal time and reverse causation and is shown only for contrast.",
-    "Strict links: the same analysis with only confirmed matches and machine links scoring at "
-    "least the strict threshold, to show whether linkage uncertainty changes the answer.",
-    "Landmark comparison at 24 hours: among tickets still open then, those loud by then against "
-    "those still quiet; Kaplan-Meier curves, a log-rank test stratified like the model, "
-    "per-stratum log-rank tests with Holm's correction, and the difference in restricted mean "
-    "time to the outcome within 24 hours and 7 days (within strata, bootstrap 95% intervals).",
-    "Compensation: Mantel-Haenszel risk ratio across strata, ever-loud vs quiet.",
-    "Observational data: differences can have causes the strata do not capture.",
-]
+def method_notes(params: ReportParams) -> list[str]:
+    correction = ADJUST_NAMES[params.adjust]
+    return [
+        "A ticket counts as loud from the publication of its first linked public complaint "
+        "(machine link or confirmed match), and as quiet before: loudness is a time-varying "
+        "exposure.",
+        "Hazard ratios come from a Cox model with loudness as a time-varying covariate, "
+        "stratified by category x severity x tier (partial likelihood with Efron's ties, the "
+        "model of lifelines' CoxTimeVaryingFitter, computed from counts at risk); above 1 means "
+        "loud tickets reach the outcome sooner. Open tickets are censored at the report's end.",
+        "The naive figure compares tickets that were ever loud with the rest as if loud from the "
+        "start; it is biased by immortal time and reverse causation and is shown only for "
+        "contrast.",
+        "Strict links: the same analysis with only confirmed matches and machine links scoring "
+        "at least the strict threshold, to show whether linkage uncertainty changes the answer.",
+        f"Per stratum: the same model within each stratum with at least {params.min_cell} loud "
+        f"and {params.min_cell} quiet tickets (smaller strata are suppressed), its p-values "
+        f"adjusted across strata with {correction}; the forest plot shows each hazard ratio with "
+        "its 95% interval, the disparity bars each hazard ratio against the 0.8-1.25 tolerance "
+        "band.",
+        f"Landmark comparison at {params.landmark_hours:g} hours: among tickets still open then, "
+        "those loud by then against those still quiet; Kaplan-Meier curves with the numbers at "
+        "risk, a log-rank test stratified like the model, per-stratum log-rank tests adjusted "
+        f"with {correction}, and the difference in restricted mean time to the outcome within "
+        "24 hours and 7 days (within strata, bootstrap 95% intervals from "
+        f"{params.bootstrap} resamples).",
+        "Compensation: Mantel-Haenszel risk ratio across strata, ever-loud vs quiet.",
+        "Observational data: differences can have causes the strata do not capture.",
+    ]
 
 
 def inputs_hash(body: dict[str, Any]) -> str:
@@ -203,7 +239,14 @@ def write_report(body: dict[str, Any], out: Path) -> list[Path]:
     env = Environment(
         loader=PackageLoader("watcher.fairness"), autoescape=select_autoescape(["html"])
     )
-    written[1].write_text(env.get_template("fairness.html").render(report=body), encoding="utf-8")
+    figures = {
+        "forest": {
+            name: forest_svg(o, name.replace("_", " ")) for name, o in body["outcomes"].items()
+        },
+        "disparity": disparity_svg(body["outcomes"]),
+    }
+    html = env.get_template("fairness.html").render(report=body, figures=figures)
+    written[1].write_text(html, encoding="utf-8")
     for name in OUTCOMES:
         path = out / f"strata_{name}.csv"
         rows = body["outcomes"][name]["strata"]
@@ -216,4 +259,12 @@ def write_report(body: dict[str, Any], out: Path) -> list[Path]:
     return written
 
 
-__all__ = ["Cohort", "ReportParams", "build_report", "store_report", "write_report"]
+__all__ = [
+    "TOLERANCE",
+    "Cohort",
+    "ReportParams",
+    "build_report",
+    "report_statistics",
+    "store_report",
+    "write_report",
+]

@@ -18,12 +18,19 @@ STRATA = {"outage|fast": 1 / 24, "billing|medium": 1 / 72, "installation|slow": 
 POST_RATE = {"outage|fast": 1 / 400, "billing|medium": 1 / 300, "installation|slow": 1 / 150}
 
 
-def simulate(n: int, true_hr: float, seed: int, horizon_hours: float = 24 * 60) -> pd.DataFrame:
-    """Columns: id, stratum, duration (hours), event, loud_at (hours or NaN), compensated."""
+def simulate(
+    n: int, true_hr: float, seed: int, horizon_hours: float = 24 * 60, post_scale: float = 1.0
+) -> pd.DataFrame:
+    """Columns: id, stratum, duration (hours), event, loud_at (hours or NaN), compensated.
+
+    `post_scale` multiplies every stratum's posting rate (fewer loud customers below 1).
+    """
     rng = np.random.default_rng(seed)
-    strata = rng.choice(list(STRATA), size=n, p=[0.5, 0.3, 0.2])
-    base = np.array([STRATA[s] for s in strata])
-    post_rate = np.array([POST_RATE[s] for s in strata])
+    names = list(STRATA)
+    codes = rng.choice(len(names), size=n, p=[0.5, 0.3, 0.2])
+    strata = np.array(names, dtype=object)[codes]
+    base = np.array([STRATA[s] for s in names])[codes]
+    post_rate = np.array([POST_RATE[s] for s in names])[codes] * post_scale
     post_at = rng.exponential(1 / post_rate)
     first = rng.exponential(1 / base)
     # Resolved before posting: never loud. Otherwise the rest of the wait runs at the new hazard.
