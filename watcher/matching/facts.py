@@ -15,6 +15,8 @@ from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
+
+
 def fold(text: str) -> str:
     """Case- and diacritics-folded text: many Poles type without diacritics."""
     return text.casefold() if text.isascii() else fold_diacritics(text.casefold())
