@@ -10,7 +10,7 @@ import pytest
 from watcher.matching.facts import Candidate, TicketFacts
 from watcher.matching.features import LEVELS, Comparison
 from watcher.matching.linker import Decision, Scored, Thresholds, decide
-from watcher.matching.scoring import Score, Weights, fit, score, shipped_weights
+from watcher.matching.scoring import Score, Weights, _monotone, fit, score, shipped_weights
 
 
 def _levels(**chosen: str) -> list[Comparison]:
@@ -34,6 +34,17 @@ def test_weight_is_log2_of_m_over_u_with_smoothing() -> None:
 def test_a_level_never_seen_carries_no_evidence() -> None:
     pairs = [(_levels(), True)] * 3 + [(_levels(), False)] * 50
     assert fit(pairs).levels["reference"]["exact"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_ordered_levels_never_lose_weight_along_their_chain() -> None:
+    # By chance, "high" text looks weaker than "medium" in this small set.
+    pairs = [(_levels(text="medium"), True)] * 6 + [(_levels(text="high"), True)] * 2
+    pairs += [(_levels(text="medium"), False)] * 4 + [(_levels(text="high"), False)] * 3
+    pairs += [(_levels(text="none"), False)] * 30
+    weights = fit(pairs).levels["text"]
+    assert weights["high"] >= weights["medium"] >= weights["low"] >= weights["none"]
+    assert weights["high"] == weights["medium"]  # pooled, not invented
+    assert _monotone([3.0, 1.0, 2.0], [1, 3, 1]) == pytest.approx([1.5, 1.5, 2.0])
 
 
 def test_fit_needs_both_kinds_of_pairs() -> None:

@@ -85,6 +85,29 @@ def score(comparisons: Sequence[Comparison], weights: Weights) -> Score:
     return Score(total=sum(e.weight for e in evidence), evidence=tuple(evidence))
 
 
+# Levels that are more agreement the further right: their weights may not fall along
+# the chain. A small labelled set can say otherwise by chance (text "high" below
+# "medium"); such neighbours are pooled (pool adjacent violators, by support).
+ORDERED: dict[str, tuple[str, ...]] = {
+    "text": ("none", "low", "medium", "high"),
+    "details": ("none", "one", "two_plus"),
+    "reference": ("none", "near", "exact"),
+}
+
+
+def _monotone(values: Sequence[float], support: Sequence[int]) -> list[float]:
+    """The closest non-decreasing sequence, each value weighted by its support."""
+    blocks: list[list[float]] = []  # [mean, weight, length]
+    for value, weight in zip(values, support, strict=True):
+        blocks.append([value, max(weight, 1), 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            right, left = blocks.pop(), blocks.pop()
+            total = left[1] + right[1]
+            mean = (left[0] * left[1] + right[0] * right[1]) / total
+            blocks.append([mean, total, left[2] + right[2]])
+    return [mean for mean, _, length in blocks for _ in range(int(length))]
+
+
 def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weights:
     """Estimate m and u per level from labelled candidate pairs; weight = log2(m/u)."""
     matched: Counter[tuple[str, str]] = Counter()
@@ -110,6 +133,10 @@ def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weig
             m = (matched[(feature, level)] + a) / (n_match + k * a)
             u = (unmatched[(feature, level)] + b) / (n_non + k * b)
             levels[feature][level] = round(math.log2(m / u), 4)
+    for feature, chain in ORDERED.items():
+        support = [matched[(feature, level)] + unmatched[(feature, level)] for level in chain]
+        pooled = _monotone([levels[feature][level] for level in chain], support)
+        levels[feature].update({level: round(w, 4) for level, w in zip(chain, pooled, strict=True)})
     prior = round(math.log2(n_match / n_non), 4)
     return Weights(
         prior=prior, levels=levels, meta={"true_pairs": n_match, "wrong_pairs": n_non, **meta}
