@@ -7,7 +7,7 @@ post is updated and marked for reprocessing.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import insert, select, tuple_, update
@@ -18,6 +18,7 @@ from watcher.formats.values import iso
 from watcher.models import AuditEvent, Post, Source, utcnow
 
 CHUNK = 400
+RECORD_FIELDS = tuple(f.name for f in fields(PostRecord) if f.name != "source")
 # Engagement figures change all the time; they are refreshed without reprocessing.
 REFRESHED = ("url", "author", "author_followers", "published_at", "score", "comments", "lang")
 
@@ -61,13 +62,12 @@ def store_posts(
     now = utcnow()
     new_rows: list[dict[str, Any]] = []
     for key, record in keyed.items():
-        fields = asdict(record)
-        del fields["source"]
+        values = {name: getattr(record, name) for name in RECORD_FIELDS}  # asdict deep-copies
         known = existing.get(key)
         if known is None:
             new_rows.append(
                 {
-                    **fields,
+                    **values,
                     "source_id": key[0],
                     "content_hash": record.content_hash(),
                     "needs_processing": True,
@@ -75,7 +75,7 @@ def store_posts(
                 }
             )
             continue
-        changes = {name: fields[name] for name in REFRESHED if getattr(known, name) != fields[name]}
+        changes = {name: values[name] for name in REFRESHED if getattr(known, name) != values[name]}
         if known.content_hash != record.content_hash():
             changes.update(
                 title=record.title,

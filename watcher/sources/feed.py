@@ -47,7 +47,10 @@ def _text(entry: Any) -> str:
 
 def parse_feed(source: str, body: bytes) -> Collected:
     """Posts from the bytes of a feed; SourceError when it is not a feed at all."""
-    parsed = feedparser.parse(body)
+    # The text is stripped of markup, so the URIs in HTML that feedparser would make
+    # absolute are never read (entry links are resolved either way); that pass costs
+    # about a fifth of the parse.
+    parsed = feedparser.parse(body, resolve_relative_uris=False)
     warnings: list[str] = []
     if parsed.get("bozo"):
         reason = str(parsed.get("bozo_exception", "malformed feed"))[:200]
