@@ -124,9 +124,7 @@ def extract_posts(
 
 
 _VIEW_WORDS = r"(?:views?|wy[śs]wietle\w*|ods[łl]on\w*|aufrufe|zhl[ée]dnut\w*)"
-_VIEWS = re.compile(
-    rf"(?i){_VIEW_WORDS}\s*:\s*\d[\d.,]*|\d[\d.,]*\s*{_VIEW_WORDS}\b(?!\s*:)"
-)
+_VIEWS = re.compile(rf"(?i){_VIEW_WORDS}\s*:\s*\d[\d.,]*|\d[\d.,]*\s*{_VIEW_WORDS}\b(?!\s*:)")
 SESSION_PARAMS = ("sid", "s", "PHPSESSID", "phpsessid")
 
 
