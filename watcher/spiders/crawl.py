@@ -36,6 +36,12 @@ def main() -> int:
     for key in ("DOWNLOAD_MAXSIZE", "DOWNLOAD_TIMEOUT", "USER_AGENT"):
         if source.get(key) is not None:
             settings.set(key, source[key])
+    if source.get("delay") is not None:
+        delay = float(source["delay"])
+        settings.set("DOWNLOAD_DELAY", delay)
+        settings.set("AUTOTHROTTLE_START_DELAY", delay)
+    if source.get("concurrency") is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, int(source["concurrency"])))
     settings.set("DOWNLOAD_WARNSIZE", min(settings.getint("DOWNLOAD_MAXSIZE"), 10_000_000))
     process = CrawlerProcess(settings, install_root_handler=False)
     if source["type"] == "forum":
