@@ -204,6 +204,15 @@ def _unhealthy_sources(session: Session, now: datetime) -> list[_Watch]:
     return found
 
 
+def _story_watch(
+    session: Session, story_id: int, step: str, kind: str, title: str, growth: str
+) -> _Watch:
+    """A watch alert about one story, in the thread of the story's first message."""
+    facts = [("Story", _story_title(session, story_id)), ("Growth", growth)]
+    return _Watch(f"story:{story_id}:{step}", kind, title, facts,
+                  _story_facets(session, story_id), f"story:{story_id}")  # fmt: skip
+
+
 def _stories(session: Session, config: Config, now: datetime) -> list[_Watch]:
     """Stories seen in many sources, and stories with many posts in a short window."""
     found = []
@@ -214,15 +223,11 @@ def _stories(session: Session, config: Config, now: datetime) -> list[_Watch]:
         .having(func.count(func.distinct(Post.source_id)) >= config["ALERTS_STORY_SOURCES"])
     )
     for story_id, sources, posts in session.execute(spread):
-        if story_id is None:
-            continue
-        facts = [("Story", _story_title(session, story_id)),
-                 ("Reach", f"{posts} posts in {sources} sources")]  # fmt: skip
-        found.append(
-            _Watch(f"story:{story_id}:sources:{sources}", "story_spreading",
-                   "A public story is spreading", facts, _story_facets(session, story_id),
-                   f"story:{story_id}")
-        )  # fmt: skip
+        if story_id is not None:
+            found.append(
+                _story_watch(session, story_id, f"sources:{sources}", "story_spreading",
+                             "A public story is spreading", f"{posts} posts in {sources} sources")
+            )  # fmt: skip
     window = config.duration("ALERTS_STORY_WINDOW")
     seen_at = func.coalesce(Post.published_at, Post.fetched_at)
     fast = (
@@ -232,15 +237,11 @@ def _stories(session: Session, config: Config, now: datetime) -> list[_Watch]:
         .having(func.count(Post.id) >= config["ALERTS_STORY_VELOCITY"])
     )
     for story_id, posts in session.execute(fast):
-        if story_id is None:
-            continue
-        facts = [("Story", _story_title(session, story_id)),
-                 ("Velocity", f"{posts} new posts within {window}")]  # fmt: skip
-        found.append(
-            _Watch(f"story:{story_id}:velocity:{now:%Y-%m-%d}", "story_velocity",
-                   "A public story is growing fast", facts, _story_facets(session, story_id),
-                   f"story:{story_id}")
-        )  # fmt: skip
+        if story_id is not None:
+            found.append(
+                _story_watch(session, story_id, f"velocity:{now:%Y-%m-%d}", "story_velocity",
+                             "A public story is growing fast", f"{posts} new posts within {window}")
+            )  # fmt: skip
     return found
 
 
