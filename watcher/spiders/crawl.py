@@ -14,7 +14,6 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from watcher.spiders import settings as defaults
-from watcher.spiders.blog import BlogSpider
 from watcher.spiders.forum import ForumSpider
 from watcher.spiders.presets import forum_selectors
 
@@ -48,6 +47,8 @@ def main() -> int:
         selectors = forum_selectors(source.get("preset"), source.get("selectors"))
         process.crawl(ForumSpider, source=source, selectors=selectors)
     else:
+        from watcher.spiders.blog import BlogSpider  # trafilatura: only blog crawls load it
+
         process.crawl(BlogSpider, source=source, selectors=source.get("selectors") or {})
     process.start()
     return 0
