@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Select, String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from watcher.errors import InputError
@@ -30,36 +34,42 @@ class Cohort:
     data_sha256: str
 
 
-def public_since(session: Session, *, strict_score: float | None = None) -> dict[int, datetime]:
-    """Ticket id -> publication time of its first linked public complaint.
+def first_public(strict_score: float | None = None) -> Select[int, datetime]:
+    """(ticket id, publication time of its first linked public complaint), one row per ticket.
 
     Links are machine links (decision linked, or an auto match) and confirmed
-    matches; with `strict_score`, machine links below it are left out.
+    matches; with `strict_score`, machine links below it are left out. One
+    GROUP BY over the links joined to their posts, for a join or a lookup.
     """
-    since: dict[int, datetime] = {}
-
-    def note(ticket_id: int | None, published: datetime | None) -> None:
-        if ticket_id is not None and published is not None:
-            since[ticket_id] = min(published, since.get(ticket_id, published))
-
     decided = (
-        select(Complaint.decision_ticket_id, Post.published_at, Complaint.decision_score)
+        select(Complaint.decision_ticket_id.label("ticket_id"), Post.published_at.label("at"))
         .join(Post, Complaint.post_id == Post.id)
-        .where(Complaint.decision == "linked")
+        .where(Complaint.decision == "linked", Complaint.decision_ticket_id.is_not(None))
     )
-    for ticket_id, published, score in session.execute(decided):
-        if strict_score is None or (score is not None and score >= strict_score):
-            note(ticket_id, published)
-    matches = (
-        select(Match.ticket_id, Post.published_at, Match.status, Match.score)
+    matched = (
+        select(Match.ticket_id.label("ticket_id"), Post.published_at.label("at"))
         .join(Complaint, Match.complaint_id == Complaint.id)
         .join(Post, Complaint.post_id == Post.id)
         .where(Match.status.in_(("auto", "confirmed")))
     )
-    for ticket_id, published, status, score in session.execute(matches):
-        if status == "confirmed" or strict_score is None or score >= strict_score:
-            note(ticket_id, published)
-    return since
+    if strict_score is not None:  # a NULL decision score is no strict link
+        decided = decided.where(Complaint.decision_score >= strict_score)
+        matched = matched.where(or_(Match.status == "confirmed", Match.score >= strict_score))
+    links = union_all(decided, matched).subquery("links")
+    return (
+        select(links.c.ticket_id, func.min(links.c.at).label("first_public"))
+        .where(links.c.at.is_not(None))
+        .group_by(links.c.ticket_id)
+    )
+
+
+def public_since(session: Session, *, strict_score: float | None = None) -> dict[int, datetime]:
+    """Ticket id -> publication time of its first linked public complaint (see `first_public`)."""
+    return {
+        ticket_id: at
+        for ticket_id, at in session.execute(first_public(strict_score))
+        if at is not None
+    }
 
 
 def read_exposure(path: Path, by_external: dict[str, int]) -> dict[int, datetime]:
@@ -85,6 +95,13 @@ def read_exposure(path: Path, by_external: dict[str, int]) -> dict[int, datetime
     return exposure
 
 
+COLUMNS = ["id", "stratum", "event", "duration", "loud_at", "compensated"]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+MISSING = np.iinfo(np.int64).min  # an absent timestamp among microseconds since the epoch
+CHUNK = 50_000  # ticket rows fetched and digested at a time
+
+
 def build_cohort(
     session: Session,
     *,
@@ -94,44 +111,140 @@ def build_cohort(
     exposure: dict[int, datetime] | None = None,
     strict_score: float | None = None,
 ) -> Cohort:
-    tickets = session.scalars(
-        select(Ticket)
+    """The tickets created in [since, until), loud from their first linked public complaint
+    (or from `exposure`, an auditor's list, when given)."""
+    loud = exposure if exposure is not None else public_since(session, strict_score=strict_score)
+    return build_cohorts(session, since=since, until=until, strata=strata, louds=[loud])[0]
+
+
+def build_cohorts(
+    session: Session,
+    *,
+    since: datetime,
+    until: datetime,
+    strata: tuple[str, ...],
+    louds: list[dict[int, datetime]],
+) -> list[Cohort]:
+    """One cohort per exposure in `louds` (ticket id -> loud since), from one read of the tickets.
+
+    Reads only the columns the statistics need, streamed in chunks and turned
+    into arrays, runs the text severity once per distinct text, and hashes
+    the rows a chunk at a time; the frames, counts and `data_sha256` are those
+    of reading every ticket as an ORM object (tests compare the two).
+    """
+    with_severity = "severity" in strata
+    # Timestamps as the driver returns them (SQLite: text, PostgreSQL: datetime), parsed in bulk.
+    columns: list[Any] = [
+        Ticket.id, Ticket.external_id, *(type_coerce(c, String) for c in TIMES),
+        Ticket.category, Ticket.customer_tier, Ticket.compensation,
+    ]  # fmt: skip
+    if with_severity:
+        columns += [Ticket.subject, Ticket.description, Ticket.extra["severity"].as_string()]
+    query = (
+        select(*columns)
         .where(Ticket.created_at >= since, Ticket.created_at < until)
         .order_by(Ticket.id)
-    ).all()
-    loud = exposure if exposure is not None else public_since(session, strict_score=strict_score)
-    rows_first: list[dict[str, object]] = []
-    rows_solved: list[dict[str, object]] = []
-    digest = hashlib.sha256()
-    for t in tickets:
-        values = {
-            "category": t.category or "unknown",
-            "severity": ticket_severity(t) or "none",
-            "tier": t.customer_tier or "standard",
-        }
-        stratum = "|".join(values[k] for k in strata)
-        loud_at = (
-            (loud[t.id] - t.created_at).total_seconds() / HOUR if t.id in loud else float("nan")
-        )
-        compensated = bool(t.compensation and t.compensation > 0)
-        for rows, done in ((rows_first, t.first_response_at), (rows_solved, t.solved_at)):
-            end = done if done is not None and done <= until else until
-            rows.append({
-                "id": t.id, "stratum": stratum, "event": int(done is not None and done <= until),
-                "duration": max((end - t.created_at).total_seconds() / HOUR, 1e-6),
-                "loud_at": loud_at, "compensated": compensated,
-            })  # fmt: skip
-        fingerprint = [t.external_id, t.created_at.isoformat(), str(t.first_response_at)]
-        fingerprint += [str(t.solved_at), stratum, str(t.compensation), str(loud.get(t.id))]
-        digest.update(json.dumps(fingerprint).encode())
-    return Cohort(
-        pd.DataFrame(
-            rows_first, columns=["id", "stratum", "event", "duration", "loud_at", "compensated"]
-        ),
-        pd.DataFrame(
-            rows_solved, columns=["id", "stratum", "event", "duration", "loud_at", "compensated"]
-        ),
-        tickets=len(tickets),
-        loud_tickets=sum(1 for t in tickets if t.id in loud),
-        data_sha256=digest.hexdigest(),
+        .execution_options(yield_per=CHUNK)
     )
+    severity = lru_cache(maxsize=CHUNK)(_severity)
+    loud_texts = [{ticket: str(at) for ticket, at in loud.items()} for loud in louds]
+    digests = [hashlib.sha256() for _ in louds]
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("id", *TIME_NAMES, "stratum", "paid")}
+    for chunk in session.connection().execute(query).partitions():
+        ids, external, created, first, solved, category, tier, compensation, *words = zip(
+            *chunk, strict=True
+        )
+        times = [_microseconds(values) for values in (created, first, solved)]
+        values = {
+            "category": [c or "unknown" for c in category],
+            "tier": [t or "standard" for t in tier],
+        }
+        if with_severity:
+            values["severity"] = [severity(*w) or "none" for w in zip(*words, strict=True)]
+        stratum = ["|".join(v) for v in zip(*(values[k] for k in strata), strict=True)]
+        # json.dumps([external_id, created.isoformat(), str(first), str(solved), stratum,
+        # str(compensation), str(loud since)]) of each ticket, built a column at a time.
+        head = (
+            '["' + _json_inner(external) + '", "' + _text(times[0], "T") + '", "'
+            + _text(times[1], " ") + '", "' + _text(times[2], " ") + '", "'
+            + _json_inner(stratum) + '", "' + np.array([str(c) for c in compensation], object)
+            + '", "'
+        )  # fmt: skip
+        for digest, texts in zip(digests, loud_texts, strict=True):
+            tails = np.array([texts.get(i, "None") for i in ids], dtype=object) + '"]'
+            digest.update("".join((head + tails).tolist()).encode())
+        parts["id"].append(np.array(ids, dtype=np.int64))
+        for name, stamps in zip(TIME_NAMES, times, strict=True):
+            parts[name].append(stamps)
+        parts["stratum"].append(np.array(stratum, dtype=object))
+        parts["paid"].append(np.array([bool(c and c > 0) for c in compensation], dtype=bool))
+    data = {
+        name: np.concatenate(chunks) if chunks else np.array([], dtype=DTYPES[name])
+        for name, chunks in parts.items()
+    }
+    created_us = data["created"]
+    until_us = (until - EPOCH) // MICROSECOND
+    outcomes = []
+    for name in ("first", "solved"):
+        done = data[name]
+        event = (done != MISSING) & (done <= until_us)
+        end = np.where(event, done, until_us)
+        # As timedelta.total_seconds() / HOUR: exact microseconds, divided twice.
+        hours = np.maximum((end - created_us) / 1e6 / HOUR, 1e-6)
+        outcomes.append((event.astype(np.int64), hours))
+    cohorts = []
+    for loud, digest in zip(louds, digests, strict=True):
+        at = {ticket: (moment - EPOCH) // MICROSECOND for ticket, moment in loud.items()}
+        loud_us = np.array([at.get(i, MISSING) for i in data["id"].tolist()], dtype=np.int64)
+        is_loud = loud_us != MISSING
+        loud_at = np.where(is_loud, (loud_us - created_us) / 1e6 / HOUR, np.nan)
+        shared = {"id": data["id"], "stratum": data["stratum"], "loud_at": loud_at,
+                  "compensated": data["paid"]}  # fmt: skip
+        frames = [
+            pd.DataFrame({**shared, "event": event, "duration": hours}, columns=COLUMNS)
+            for event, hours in outcomes
+        ]
+        sha = digest.hexdigest()
+        cohorts.append(Cohort(frames[0], frames[1], len(created_us), int(is_loud.sum()), sha))
+    return cohorts
+
+
+TIMES = (Ticket.created_at, Ticket.first_response_at, Ticket.solved_at)
+TIME_NAMES = ("created", "first", "solved")
+DTYPES = {"id": np.int64, "created": np.int64, "first": np.int64, "solved": np.int64,
+          "stratum": object, "paid": bool}  # fmt: skip
+
+
+def _microseconds(values: tuple[Any, ...]) -> np.ndarray:
+    """Microseconds since the epoch (MISSING for NULL) of timestamps as the driver gave them:
+    naive UTC text from SQLite (as `UTCDateTime` stores it), datetimes from PostgreSQL."""
+    if any(isinstance(v, datetime) for v in values):
+        return np.array(
+            [MISSING if v is None else (v - EPOCH) // MICROSECOND for v in values], dtype=np.int64
+        )
+    text = ["NaT" if v is None else v for v in values]
+    return np.array(text, dtype="datetime64[us]").astype(np.int64)  # NaT is MISSING
+
+
+def _text(stamps: np.ndarray, sep: str) -> np.ndarray:
+    """`str()` (sep " ") or `.isoformat()` (sep "T") of UTC datetimes; "None" where MISSING."""
+    full = np.datetime_as_string(stamps.astype("datetime64[us]"), unit="us").astype("U26")
+    full.view("U1").reshape(len(full), 26)[:, 10] = sep
+    whole = stamps % 1_000_000 == 0  # no fraction printed
+    out = np.where(whole, full.astype("U19"), full).astype(object) + "+00:00"
+    out[stamps == MISSING] = "None"
+    return np.asarray(out, dtype=object)
+
+
+def _json_inner(strings: Sequence[str]) -> np.ndarray:
+    """Each string as `json.dumps` writes it, without the quotes (a quote inside is escaped,
+    so the encoded list splits exactly at its separators)."""
+    if not strings:
+        return np.array([], dtype=object)
+    return np.array(json.dumps(list(strings))[2:-2].split('", "'), dtype=object)
+
+
+def _severity(subject: str, description: str | None, stored: object) -> str | None:
+    """`ticket_severity` of a ticket with these words and this `extra["severity"]`."""
+    extra = {} if stored is None else {"severity": stored}
+    return ticket_severity(Ticket(subject=subject, description=description, extra=extra))

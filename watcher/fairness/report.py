@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from watcher import __version__
-from watcher.fairness.cohort import Cohort, build_cohort, public_since
+from watcher.fairness.cohort import Cohort, build_cohorts, first_public, public_since
 from watcher.fairness.figures import TOLERANCE, disparity_svg, forest_svg
 from watcher.fairness.landmark import landmark, svg_curves
 from watcher.fairness.stats import (
@@ -71,45 +71,57 @@ def _effect_summary(name: str, result: OutcomeResult) -> str:
 
 
 def flags(session: Session, params: ReportParams) -> list[dict[str, Any]]:
-    """Cases a compliance reviewer should look at."""
+    """Cases a compliance reviewer should look at (column queries: no ORM rows per ticket)."""
     found: list[dict[str, Any]] = []
-    loud = public_since(session)
-    for event, external_id in session.execute(
-        select(TicketEvent, Ticket.external_id).join(Ticket).where(
-            TicketEvent.kind == "priority_raised", TicketEvent.ticket_id.in_(loud)
-        )
-    ):  # fmt: skip
-        published = loud[event.ticket_id]
-        if (
-            event.data.get("policy") is not True
-            and published <= event.at <= published + params.flag_window
-        ):
+    loud = first_public().subquery("loud")
+    raised = (
+        select(TicketEvent.at, TicketEvent.actor, TicketEvent.data, Ticket.external_id,
+               loud.c.first_public)
+        .join(Ticket, TicketEvent.ticket_id == Ticket.id)
+        .join(loud, loud.c.ticket_id == TicketEvent.ticket_id)
+        .where(TicketEvent.kind == "priority_raised")
+        .order_by(TicketEvent.id)
+    )  # fmt: skip
+    for at, actor, data, external_id, published in session.execute(raised):
+        if data.get("policy") is not True and published <= at <= published + params.flag_window:
             found.append({"kind": "raised_after_public_post_without_policy", "ticket": external_id,
-                          "at": event.at.isoformat(), "by": event.actor})  # fmt: skip
-    twins = select(Ticket).where(
-        Ticket.priority_reason.contains(TWIN_REASON), Ticket.solved_at.is_(None)
-    )
-    for ticket in session.scalars(twins):
-        loud_id = (ticket.priority_reason or "").split(f"{TWIN_REASON} (", 1)[-1].split(")", 1)[0]
-        loud_twin = session.scalar(select(Ticket).where(Ticket.external_id == loud_id))
-        if loud_twin is None or loud_twin.solved_at is None:
-            continue
-        waited = params.until - ticket.created_at
-        if waited > loud_twin.solved_at - loud_twin.created_at:
-            found.append({"kind": "quiet_twin_waiting_longer_than_its_loud_twin",
-                          "ticket": ticket.external_id, "loud_twin": loud_id,
-                          "waited_hours": round(waited.total_seconds() / 3600, 1)})  # fmt: skip
-    complaints = session.scalars(
-        select(Complaint).where(Complaint.is_complaint.is_(True), Complaint.about_brand.is_(True))
+                          "at": at.isoformat(), "by": actor})  # fmt: skip
+    twins = session.execute(
+        select(Ticket.external_id, Ticket.created_at, Ticket.priority_reason)
+        .where(Ticket.priority_reason.contains(TWIN_REASON), Ticket.solved_at.is_(None))
+        .order_by(Ticket.id)
     ).all()
-    if complaints:
-        prioritised = sum(
-            1 for c in complaints if c.acted_at is not None or c.decision == "duplicate"
+    loud_ids = [
+        (reason or "").split(f"{TWIN_REASON} (", 1)[-1].split(")", 1)[0] for _, _, reason in twins
+    ]
+    handled: dict[str, timedelta] = {}  # loud twin's external id -> its time to resolution
+    wanted = sorted(set(loud_ids))
+    for offset in range(0, len(wanted), 1000):
+        solved = select(Ticket.external_id, Ticket.created_at, Ticket.solved_at).where(
+            Ticket.external_id.in_(wanted[offset : offset + 1000])
         )
-        share = round(prioritised / len(complaints), 3)
+        for external_id, created_at, solved_at in session.execute(solved):
+            if solved_at is not None:
+                handled[external_id] = solved_at - created_at
+    for (external_id, created_at, _), loud_id in zip(twins, loud_ids, strict=True):
+        if loud_id not in handled:
+            continue
+        waited = params.until - created_at
+        if waited > handled[loud_id]:
+            found.append({"kind": "quiet_twin_waiting_longer_than_its_loud_twin",
+                          "ticket": external_id, "loud_twin": loud_id,
+                          "waited_hours": round(waited.total_seconds() / 3600, 1)})  # fmt: skip
+    properly = or_(Complaint.acted_at.is_not(None), Complaint.decision == "duplicate")
+    complaints, prioritised = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((properly, 1), else_=0)), 0)).where(
+            Complaint.is_complaint.is_(True), Complaint.about_brand.is_(True)
+        )
+    ).one()
+    if complaints:
+        share = round(int(prioritised) / complaints, 3)
         found.append(
             {"kind": "share_of_public_complaints_properly_ticketed", "value": share,
-             "complaints": len(complaints)}
+             "complaints": complaints}
         )  # fmt: skip
     return found
 
@@ -147,11 +159,14 @@ def report_statistics(
 def build_report(
     session: Session, params: ReportParams, exposure: dict[int, datetime] | None = None
 ) -> dict[str, Any]:
-    cohort = build_cohort(
-        session, since=params.since, until=params.until, strata=params.strata, exposure=exposure
+    louds = (
+        [exposure, exposure]
+        if exposure is not None
+        else [public_since(session), public_since(session, strict_score=params.strict_score)]
     )
-    strict = build_cohort(session, since=params.since, until=params.until, strata=params.strata,
-                          exposure=exposure, strict_score=params.strict_score)  # fmt: skip
+    cohort, strict = build_cohorts(
+        session, since=params.since, until=params.until, strata=params.strata, louds=louds
+    )
     outcomes, summary, compensation = report_statistics(cohort, strict, params)
     return {
         "watcher_version": __version__,
