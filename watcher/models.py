@@ -241,6 +241,9 @@ class Ticket(Base):
     current_priority: Mapped[str | None] = mapped_column(String(20))
     priority_reason: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str | None] = mapped_column(String(100))
+    # Severity its own words support ("none" when they support none), found when the text
+    # was imported or changed; NULL on rows from before, which are read on demand.
+    text_severity: Mapped[str | None] = mapped_column(String(30))
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="SET NULL"), index=True
     )

@@ -21,6 +21,7 @@ from watcher.formats.tickets import (
 )
 from watcher.identities import identity_hash, normalise_phone
 from watcher.models import Customer, Identity, Ticket, TicketEvent
+from watcher.tickets.actions import ticket_severity
 from watcher.tickets.store import customer_key, export_rows, extra_keys, import_tickets
 
 
@@ -388,3 +389,15 @@ def test_export_is_oldest_first(session: Session) -> None:
 def test_extra_keys_lists_every_metadata_key(session: Session) -> None:
     import_tickets(session, [ticket(id="T-1", a="1"), ticket(id="T-2", b="2")])
     assert set(extra_keys(session)) == {"a", "b"}
+
+
+def test_the_severity_of_a_tickets_words_is_found_on_import_and_on_change(
+    session: Session,
+) -> None:
+    import_tickets(session, [ticket(description="Proszę o zmianę adresu korespondencji.")])
+    assert stored(session).text_severity == "none"
+    down = "Firma stoi, nie mogę wystawiać faktur klientom."
+    import_tickets(session, [ticket(description=down)])
+    session.expire_all()
+    assert stored(session).text_severity == "business_down"
+    assert ticket_severity(stored(session)) == "business_down"

@@ -139,7 +139,10 @@ def build_cohorts(
         Ticket.category, Ticket.customer_tier, Ticket.compensation,
     ]  # fmt: skip
     if with_severity:
-        columns += [Ticket.subject, Ticket.description, Ticket.extra["severity"].as_string()]
+        columns += [
+            Ticket.subject, Ticket.description, Ticket.extra["severity"].as_string(),
+            Ticket.text_severity,
+        ]  # fmt: skip
     query = (
         select(*columns)
         .where(Ticket.created_at >= since, Ticket.created_at < until)
@@ -244,7 +247,11 @@ def _json_inner(strings: Sequence[str]) -> np.ndarray:
     return np.array(json.dumps(list(strings))[2:-2].split('", "'), dtype=object)
 
 
-def _severity(subject: str, description: str | None, stored: object) -> str | None:
-    """`ticket_severity` of a ticket with these words and this `extra["severity"]`."""
+def _severity(
+    subject: str, description: str | None, stored: object, words: str | None
+) -> str | None:
+    """`ticket_severity` of a ticket with these words, `extra["severity"]` and the severity
+    found in its words on import (read again only for rows from before that)."""
     extra = {} if stored is None else {"severity": stored}
-    return ticket_severity(Ticket(subject=subject, description=description, extra=extra))
+    ticket = Ticket(subject=subject, description=description, extra=extra, text_severity=words)
+    return ticket_severity(ticket)

@@ -28,7 +28,7 @@ from watcher.models import AuditEvent, Complaint, OutboxItem, Ticket, TicketEven
 from watcher.tickets.outbox import enqueue
 from watcher.tickets.policy import PriorityFacts, SlaTargets, prioritise, rank
 from watcher.understanding.severity import LEVELS as SEVERITY_ORDER
-from watcher.understanding.severity import assess_severity
+from watcher.understanding.severity import assess_severity, text_severity
 
 ACTOR = "watcher"
 PUBLIC_TAG = "public-complaint"
@@ -102,7 +102,8 @@ def most_severe(*severities: str | None) -> str | None:
 def ticket_severity(ticket: Ticket) -> str | None:
     """Severity the ticket's own words support (a business down, a vulnerable person...)."""
     stored = (ticket.extra or {}).get("severity")
-    found = assess_severity(f"{ticket.subject}\n{ticket.description or ''}").severity
+    words = ticket.text_severity or text_severity(ticket.subject, ticket.description)
+    found = None if words == "none" else words
     return most_severe(stored if isinstance(stored, str) else None, found)
 
 
@@ -172,6 +173,7 @@ def _new_ticket(session: Session, complaint: Complaint, config: Config, now: dat
         requester_name=post.author, requester_handles=None, customer_tier="standard",
         created_at=now, channel="social", tags=[PUBLIC_TAG, "unverified-requester"],
         extra={"lang": complaint.lang, "severity": complaint.severity, "post_url": post.url},
+        text_severity=text_severity(subject[:500], description),
         origin="watcher", idempotency_key=key, content_hash=key, imported_at=now, updated_at=now,
     )  # fmt: skip
     session.add(ticket)

@@ -18,6 +18,7 @@ from watcher.formats.tickets import TicketRecord
 from watcher.formats.values import iso
 from watcher.identities import NORMALISERS, identity_hash
 from watcher.models import AuditEvent, Customer, Identity, Match, Ticket, TicketEvent, utcnow
+from watcher.understanding.severity import text_severity
 
 CHUNK = 500
 T = TypeVar("T")
@@ -195,6 +196,8 @@ def import_tickets(
         values = _ticket_values(record)
         values["customer_id"] = customer_ids[customer_key(record)]
         old = existing.get(record.id)
+        if old is None or old["content_hash"] != values["content_hash"]:
+            values["text_severity"] = text_severity(values["subject"], values["description"])
         if old is None:
             values.update(
                 current_priority=record.priority, origin="imported", imported_at=now, updated_at=now

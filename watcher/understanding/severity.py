@@ -71,3 +71,8 @@ def assess_severity(text: str, lang: str | None = None) -> SeverityGuess:
     if not found:
         return SeverityGuess(None, ())
     return SeverityGuess(min(found, key=LEVELS.index), tuple(reasons))
+
+
+def text_severity(subject: str, description: str | None) -> str:
+    """Severity a ticket's words support, "none" when they support none (stored on import)."""
+    return assess_severity(f"{subject}\n{description or ''}").severity or "none"
