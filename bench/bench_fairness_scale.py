@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ from watcher.fairness.report import (
 from watcher.fairness.simulate import simulate
 from watcher.models import Complaint, Match, Post, Source, Ticket, TicketEvent
 from watcher.tickets.actions import TWIN_REASON
+from watcher.understanding.severity import text_severity
 
 POST_SCALE = 0.14  # about 5% of simulated tickets go public
 MEMORY_LIMIT = 4 * 1024**3
@@ -159,6 +161,7 @@ def ticket_rows(
     categories = [s.split("|")[0] for s in resolution["stratum"]]
     rows: list[dict[str, Any]] = []
     created_at: list[datetime] = []
+    severity_of = lru_cache(maxsize=4096)(text_severity)
     for i in range(n):
         created = until - timedelta(hours=float(before[i]))
         description = DESCRIPTIONS[descriptions[i]]
@@ -168,6 +171,8 @@ def ticket_rows(
         rows.append({
             "id": i + 1, "external_id": f"T-{i + 1}", "subject": SUBJECTS[subjects[i]],
             "description": description, "status": "solved" if event[i] else "open",
+            # As `watcher tickets import` stores it: found once, when the text arrives.
+            "text_severity": severity_of(SUBJECTS[subjects[i]], description),
             "priority": "normal", "category": categories[i], "customer_tier": tiers[i],
             "created_at": created,
             "first_response_at": (
