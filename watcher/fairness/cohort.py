@@ -95,7 +95,7 @@ def read_exposure(path: Path, by_external: dict[str, int]) -> dict[int, datetime
     return exposure
 
 
-COLUMNS = ["id", "stratum", "event", "duration", "loud_at", "compensated"]
+COLUMNS = ["id", "stratum", "event", "duration", "loud_at", "compensated", "amount"]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 MISSING = np.iinfo(np.int64).min  # an absent timestamp among microseconds since the epoch
@@ -152,7 +152,9 @@ def build_cohorts(
     severity = lru_cache(maxsize=CHUNK)(_severity)
     loud_texts = [{ticket: str(at) for ticket, at in loud.items()} for loud in louds]
     digests = [hashlib.sha256() for _ in louds]
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("id", *TIME_NAMES, "stratum", "paid")}
+    parts: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("id", *TIME_NAMES, "stratum", "paid", "amount")
+    }
     for chunk in session.connection().execute(query).partitions():
         ids, external, created, first, solved, category, tier, compensation, *words = zip(
             *chunk, strict=True
@@ -181,6 +183,9 @@ def build_cohorts(
             parts[name].append(stamps)
         parts["stratum"].append(np.array(stratum, dtype=object))
         parts["paid"].append(np.array([bool(c and c > 0) for c in compensation], dtype=bool))
+        parts["amount"].append(
+            np.array([float(c) if c and c > 0 else np.nan for c in compensation], dtype=float)
+        )
     data = {
         name: np.concatenate(chunks) if chunks else np.array([], dtype=DTYPES[name])
         for name, chunks in parts.items()
@@ -202,7 +207,7 @@ def build_cohorts(
         is_loud = loud_us != MISSING
         loud_at = np.where(is_loud, (loud_us - created_us) / 1e6 / HOUR, np.nan)
         shared = {"id": data["id"], "stratum": data["stratum"], "loud_at": loud_at,
-                  "compensated": data["paid"]}  # fmt: skip
+                  "compensated": data["paid"], "amount": data["amount"]}  # fmt: skip
         frames = [
             pd.DataFrame({**shared, "event": event, "duration": hours}, columns=COLUMNS)
             for event, hours in outcomes
@@ -215,7 +220,7 @@ def build_cohorts(
 TIMES = (Ticket.created_at, Ticket.first_response_at, Ticket.solved_at)
 TIME_NAMES = ("created", "first", "solved")
 DTYPES = {"id": np.int64, "created": np.int64, "first": np.int64, "solved": np.int64,
-          "stratum": object, "paid": bool}  # fmt: skip
+          "stratum": object, "paid": bool, "amount": float}  # fmt: skip
 
 
 def _microseconds(values: tuple[Any, ...]) -> np.ndarray:

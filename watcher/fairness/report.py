@@ -22,6 +22,7 @@ from watcher.fairness.stats import (
     ADJUST_METHODS,
     ADJUST_NAMES,
     OutcomeResult,
+    compensation_amounts,
     compensation_risk_ratio,
     outcome,
 )
@@ -153,7 +154,9 @@ def report_statistics(
             "within_tolerance": _within(result.adjusted.hazard_ratio),
         }
         summary.append(_effect_summary(name.replace("_", " "), result))
-    return outcomes, summary, compensation_risk_ratio(cohort.resolution)
+    compensation = compensation_risk_ratio(cohort.resolution)
+    compensation["amount"] = compensation_amounts(cohort.resolution)
+    return outcomes, summary, compensation
 
 
 def build_report(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
+from scipy.stats import chi2, mannwhitneyu
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.multitest import multipletests
 
@@ -291,6 +291,38 @@ def compensation_risk_ratio(frame: pd.DataFrame) -> dict[str, object]:
     ci = (rr * math.exp(-1.96 * se), rr * math.exp(1.96 * se)) if math.isfinite(se) else None
     return {"risk_ratio": _round(rr), "ci95": [_round(v) for v in ci] if ci else None,
             "note": "ever-loud vs quiet, Mantel-Haenszel across strata"}  # fmt: skip
+
+
+def compensation_amounts(frame: pd.DataFrame) -> dict[str, object]:
+    """Amounts granted, ever-loud vs quiet, among compensated tickets: the means, their
+    difference averaged over strata holding both (weighted by compensated tickets), and a
+    Mann-Whitney test of the pooled amounts."""
+    paid = frame[frame["compensated"] & frame["amount"].notna()]
+    loud = paid["loud_at"].notna()
+    result: dict[str, object] = {
+        "n_loud": int(loud.sum()),
+        "n_quiet": int((~loud).sum()),
+        "mean_loud": _round(float(paid.loc[loud, "amount"].mean())) if loud.any() else None,
+        "mean_quiet": _round(float(paid.loc[~loud, "amount"].mean())) if (~loud).any() else None,
+        "difference_stratified": None,
+        "p_value": None,
+        "note": "compensated tickets only; ever-loud vs quiet",
+    }
+    if not loud.any() or loud.all():
+        result["note"] = "compensation was granted to loud or to quiet tickets only"
+        return result
+    differences, weights = [], []
+    for _, group in paid.groupby("stratum"):
+        in_group = group["loud_at"].notna()
+        if in_group.any() and (~in_group).any():
+            amounts = group["amount"]
+            differences.append(amounts[in_group].mean() - amounts[~in_group].mean())
+            weights.append(len(group))
+    if differences:
+        result["difference_stratified"] = _round(float(np.average(differences, weights=weights)))
+    test = mannwhitneyu(paid.loc[loud, "amount"], paid.loc[~loud, "amount"])
+    result["p_value"] = _round(float(test.pvalue))
+    return result
 
 
 def outcome(frame: pd.DataFrame, min_cell: int, adjust: str = "holm") -> OutcomeResult:
