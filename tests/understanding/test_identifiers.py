@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from watcher.understanding.identifiers import KEYS, extract_identifiers
+from watcher.understanding.severity import assess_severity, text_severity
 
 TEXT = (
     "Netia, zgłoszenie nr 10234 i NT-20417, od 3 tygodni bez netu! Naliczyli 120 zł i PLN 99,99. "
@@ -45,3 +48,21 @@ def test_long_hostile_text_is_bounded() -> None:
     started = time.perf_counter()
     extract_identifiers("1" * 20_000 + "a@" * 5000 + " 1." * 5000)
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iskrzy w gniazdku, a technik przyjdzie za tydzień",
+        "Mama ma 89 lat i teleopiekę, a telefon nie działa od 3 dni",
+        "Biuro stoi, nie mogę wystawić faktur od dwóch tygodni",
+        "Pobrali dwa razy opłatę, proszę o zwrot",
+        "No internet for 5 days now",
+        "Since yesterday the TV box restarts",
+        "Zmiana adresu korespondencji",
+        "Od wczoraj brak sygnału",
+    ],
+)
+def test_ticket_text_severity_is_the_assessed_severity(text: str) -> None:
+    expected = assess_severity(f"Zgłoszenie\n{text}").severity or "none"
+    assert text_severity("Zgłoszenie", text) == expected

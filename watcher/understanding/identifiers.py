@@ -180,9 +180,14 @@ def _amount(value: str, currency: str) -> dict[str, str] | None:
     return {"value": str(number), "currency": _CURRENCY[currency.casefold()]}
 
 
+# Every duration names a unit of time: text without one is not searched any further.
+_UNIT_HINT = re.compile(r"dni|dnia|dzie|tydz|tygod|miesi|godzin|day|week|month|hour", re.IGNORECASE)
+
+
 def _durations(text: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for match in _DURATION.finditer(text):
+    units = bool(_UNIT_HINT.search(text))  # the first two patterns both need a unit of time
+    for match in _DURATION.finditer(text) if units else ():
         count_text, unit = match.group(1).casefold(), match.group(2).casefold()
         count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS.get(count_text)
         if count is None and count_text not in ("od", "for", "since"):
@@ -194,7 +199,7 @@ def _durations(text: str) -> list[dict[str, Any]]:
                 "days": round((count or 1) * days, 3) if days else None,
             }
         )
-    for match in _DURATION_ORDINAL.finditer(text):
+    for match in _DURATION_ORDINAL.finditer(text) if units else ():
         if match.group(3):
             found.append({"text": match.group(0), "days": float(match.group(3))})
             continue

@@ -74,5 +74,15 @@ def assess_severity(text: str, lang: str | None = None) -> SeverityGuess:
 
 
 def text_severity(subject: str, description: str | None) -> str:
-    """Severity a ticket's words support, "none" when they support none (stored on import)."""
-    return assess_severity(f"{subject}\n{description or ''}").severity or "none"
+    """Severity a ticket's words support, "none" when they support none (stored on import).
+
+    `assess_severity(...).severity` without the reasons: the first level found, most
+    severe first, and the durations only when no phrase set a level.
+    """
+    text = f"{subject}\n{description or ''}"
+    folded = normalise(text).ascii_folded
+    for level, pattern in _PATTERNS.items():  # in the order of LEVELS
+        if pattern.search(folded):
+            return level
+    days = [d["days"] for d in extract_durations(text) if d.get("days") is not None]
+    return "down_for_days" if days and max(days) >= DAYS_DOWN else "none"
