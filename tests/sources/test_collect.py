@@ -6,6 +6,10 @@ demo's phpBB and WordPress-style pages served on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +26,8 @@ from watcher.demo.site import render_site
 from watcher.models import Post, Source
 from watcher.sources.base import SourceError
 from watcher.sources.collect import collect_source, due_sources
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +198,19 @@ def test_crawl_all_reads_what_is_due_with_a_summary(
     assert "3 sources: 0 new posts" in forced.output
     unknown = runner.invoke(cli, ["crawl", "nope"])
     assert unknown.exit_code != 0 and "configured: forum, blog, feed" in unknown.output
+
+
+def test_scrapy_crawl_forum_reads_a_configured_source(
+    site: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    _config(tmp_path, site[1])
+    out = tmp_path / "posts.jsonl"
+    env = {**os.environ, "WATCHER_CONFIG": str(tmp_path / "watcher.toml")}
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "forum", "-a", "source=forum", "-O", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    posts = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {p["author"] for p in posts} == {"grzesiek_b", "ola_podgorze", "Jan Kowalski"}
+    assert all("thread" not in p for p in posts)  # checkpoints are watcher crawl's business

@@ -17,6 +17,7 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from w3lib.url import url_query_cleaner
 
+from watcher.spiders.presets import forum_selectors
 from watcher.spiders.text import node_text, parse_date
 
 Page = Selector | Response
@@ -125,16 +126,41 @@ def extract_posts(
 
 _VIEW_WORDS = r"(?:views?|wy[śs]wietle\w*|ods[łl]on\w*|aufrufe|zhl[ée]dnut\w*)"
 _VIEWS = re.compile(rf"(?i){_VIEW_WORDS}\s*:\s*\d[\d.,]*|\d[\d.,]*\s*{_VIEW_WORDS}\b(?!\s*:)")
+
+
+def configured_source(name: str) -> dict[str, Any]:
+    """A `[[sources]]` entry of watcher.toml by name, as the crawl child receives it."""
+    from watcher.config import load_config
+
+    config = load_config(None)
+    found = next((s for s in config.sources if s.name == name), None)
+    if found is None:
+        known = ", ".join(s.name for s in config.sources) or "none"
+        raise ValueError(f"no source named {name!r} in the configuration; configured: {known}")
+    return {"name": found.name, "type": found.type, "url": found.url,
+            "internal": found.internal, **dict(found.options)}  # fmt: skip
+
+
 SESSION_PARAMS = ("sid", "s", "PHPSESSID", "phpsessid")
 
 
 class ForumSpider(Spider):
     name = "forum"
 
-    def __init__(self, source: dict[str, Any], selectors: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        source: dict[str, Any] | str,
+        selectors: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`source` as `watcher crawl` passes it, or, from `scrapy crawl forum -a source=NAME`,
+        the name of a `[[sources]]` entry of watcher.toml (WATCHER_CONFIG or ./watcher.toml)."""
         super().__init__(**kwargs)
+        self.standalone = isinstance(source, str)
+        if isinstance(source, str):
+            source = configured_source(source)
         self.source = source
-        self.selectors = selectors
+        self.selectors = selectors or forum_selectors(source.get("preset"), source.get("selectors"))
         self.internal = bool(source.get("internal"))
         self.start_urls = [source["url"]]
         self.host = urlsplit(source["url"]).netloc
@@ -157,7 +183,8 @@ class ForumSpider(Spider):
             return
         for href, fingerprint in thread_rows(response, self.selectors).items():
             url = canonical(response.urljoin(href))
-            yield {"thread": url, "fingerprint": fingerprint}  # kept for the next crawl
+            if not self.standalone:
+                yield {"thread": url, "fingerprint": fingerprint}  # kept for the next crawl
             if self.seen.get(url) != fingerprint:  # new, or new replies since last time
                 yield from self._follow(response, href, self.parse_thread)
         yield from self._follow(response, next_page(response, self.selectors), self.parse)
