@@ -233,3 +233,52 @@ def test_unchanged_threads_are_not_fetched_again_and_new_replies_are(
         start, Reply(200, replied.replace("https://forum.example", forum_web.base).encode())
     )
     assert crawl() == 1
+
+
+BOARD = """<html><body><ul class="topiclist">
+<li class="row"><a class="topictitle" href="/t/1">Awaria w Łodzi</a> 3 odpowiedzi</li>
+<li class="row"><a class="topictitle" href="/private/t/2">Ukryty wątek</a></li>
+<li class="row"><a class="topictitle" href="/t/3">Bardzo długi wątek</a></li>
+</ul><ul><li class="arrow next"><a href="{next}">Dalej</a></li></ul></body></html>"""
+THREAD = """<html><head><title>Awaria</title></head><body><h2 class="topic-title">{title}</h2>
+<div id="p{n}" class="post"><p class="author"><a class="username">{author}</a>
+<time datetime="2026-11-19T07:14:00+00:00">wczoraj</time></p>
+<div class="content">{text}</div></div></body></html>"""
+
+
+def test_a_hostile_forum_robots_loops_encodings_and_a_huge_page(
+    session: Session, forum_web: FakeWeb, tmp_path: Path
+) -> None:
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    forum_web.reply("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n"))
+    # The board's pages point at each other for ever.
+    forum_web.reply("/board", Reply(200, BOARD.format(next="/board2").encode(), html))
+    forum_web.reply("/board2", Reply(200, BOARD.format(next="/board").encode(), html))
+    polish = THREAD.format(title="Awaria w Łodzi", n=1, author="Żaneta",
+                           text="Nie działa internet, zgłoszenie bez odpowiedzi. Źle!")  # fmt: skip
+    forum_web.reply(
+        "/t/1",
+        Reply(200, polish.encode("cp1250"), {"Content-Type": "text/html; charset=windows-1250"}),
+    )
+    secret = THREAD.format(title="x", n=2, author="x", text="never to be read")
+    forum_web.reply("/private/t/2", Reply(200, secret.encode(), html))
+    huge = THREAD.format(title="Długi", n=3, author="spam", text="bla " * 5_000_000)
+    forum_web.reply("/t/3", Reply(200, huge.encode(), html))
+    config_path = tmp_path / "watcher.toml"
+    config_path.write_text(
+        f'[[sources]]\nname = "forum"\ntype = "forum"\nurl = "{forum_web.base}/board"\n'
+        'preset = "phpbb3"\ninternal = true\ndelay = 0\n',
+        encoding="utf-8",
+    )
+    config = load_config(str(config_path), overrides={"FETCH_MAX_BYTES": 1_000_000})
+    result = collect_source(session, config, config.sources[0])
+    posts = list(session.scalars(select(Post).join(Source).where(Source.name == "forum")))
+    assert [(p.author, p.text) for p in posts] == [
+        ("Żaneta", "Nie działa internet, zgłoszenie bez odpowiedzi. Źle!")
+    ]
+    assert result.created == 1
+    paths = [seen.path for seen in forum_web.seen]
+    assert "/private/t/2" not in paths  # robots.txt said no
+    # The loop ends: each board page is read once more at most (the start page is always read).
+    assert paths.count("/board") <= 2 and paths.count("/board2") == 1
+    assert paths.count("/t/3") == 1  # asked once, refused as too big, nothing of it stored
