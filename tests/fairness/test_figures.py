@@ -145,5 +145,8 @@ def test_the_html_has_the_plots_inline_and_inert(
     default = json.loads((tmp_path / "holm" / "fairness.json").read_text(encoding="utf-8"))
     assert default["params"]["adjust"] == "holm"
     assert any("Holm" in line for line in default["method"])
+    assert default["params"]["flag_window_hours"] == 48
     wrong = CliRunner().invoke(cli, [*args, "--adjust", "bonferroni"])
     assert wrong.exit_code == 2 and "bonferroni" in wrong.output
+    bad_window = CliRunner().invoke(cli, [*args, "--flag-window", "soon"])
+    assert bad_window.exit_code != 0 and "write it as 48h" in bad_window.output

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from watcher import db
 from watcher.alerts.build import queue_fairness_summary
 from watcher.cli import State, common_options, pass_state
+from watcher.config import parse_duration
 from watcher.errors import InputError
 from watcher.fairness.cohort import read_exposure
 from watcher.fairness.report import ReportParams, build_report, store_report, write_report
@@ -25,6 +26,13 @@ def _date(value: str | None, default: datetime) -> datetime:
     except ValueError as exc:
         raise InputError(f"{value!r} is not a date; write it as 2026-11-01") from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _duration(value: str) -> timedelta:
+    try:
+        return parse_duration(value)
+    except ValueError as exc:
+        raise InputError(f"--flag-window {value!r}: {exc}; write it as 48h or 3d") from exc
 
 
 @click.group("report")
@@ -50,6 +58,13 @@ def report() -> None:
     help="Correction of per-stratum p-values: holm (family-wise) or bh (Benjamini-Hochberg).",
 )
 @click.option(
+    "--flag-window",
+    default="48h",
+    show_default=True,
+    help="A priority raised or compensation granted this soon after a public post, and not "
+    "explained by the policy, is flagged.",
+)
+@click.option(
     "--alert",
     is_flag=True,
     help="Also queue its summary for the compliance channel (sent by `watcher alerts send`).",
@@ -57,13 +72,15 @@ def report() -> None:
 @common_options
 @pass_state
 def fairness(state: State, since: str | None, until: str | None, exposure: Path | None,
-             out: Path, min_cell: int, adjust: str, alert: bool) -> None:  # fmt: skip
+             out: Path, min_cell: int, adjust: str, flag_window: str,
+             alert: bool) -> None:  # fmt: skip
     """Are loud customers handled faster than quiet ones with the same problem?"""
     end = _date(until, datetime.now(UTC))
     params = ReportParams(
         since=_date(since, end - timedelta(days=90)), until=end, min_cell=min_cell,
         strict_score=state.config()["MATCH_LINK_THRESHOLD"] + 3,
         exposure_file=exposure.name if exposure else None, adjust=adjust,
+        flag_window=_duration(flag_window),
     )  # fmt: skip
     with db.session_scope(state.engine()) as session:
         loud = None

@@ -181,6 +181,7 @@ def build_report(
             "strict_score": params.strict_score,
             "exposure_file": params.exposure_file,
             "adjust": params.adjust,
+            "flag_window_hours": params.flag_window.total_seconds() / 3600,
         },
         "inputs": {
             "tickets": cohort.tickets,
