@@ -60,6 +60,8 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
+from bench_ticket_import import revision
+
 THREADS = 250
 POSTS_PER_THREAD = 20
 TOPICS_PER_PAGE = 25  # phpBB's defaults
@@ -1044,29 +1046,9 @@ def machine() -> list[tuple[str, str]]:
         ("sqlite", sqlite3.sqlite_version),
         ("packages", versions),
         ("os", platform.platform()),
-        ("watcher", _revision()),
+        ("watcher", revision()),
         ("load", "load average at start {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())),
     ]
-
-
-def _revision() -> str:
-    root = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return metadata.version("watcher")
-    return f"{metadata.version('watcher')} at {head}" + (" with local changes" if dirty else "")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

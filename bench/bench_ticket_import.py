@@ -624,11 +624,11 @@ def machine() -> list[tuple[str, str]]:
         ("sqlite", sqlite3.sqlite_version),
         ("sqlalchemy", metadata.version("sqlalchemy")),
         ("os", platform.platform()),
-        ("watcher", _revision()),
+        ("watcher", revision()),
     ]
 
 
-def _revision() -> str:
+def revision() -> str:
     """The commit benchmarked, and whether the working tree differs from it."""
     root = Path(__file__).resolve().parent.parent
     try:
