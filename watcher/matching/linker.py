@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from watcher import db
 from watcher.config import Config
 from watcher.matching.candidates import ChannelLimits, MatchContext
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
@@ -174,7 +175,12 @@ class Linker:
         progress: Callable[[int], None] | None = None,
         only: Sequence[int] | None = None,
     ) -> MatchResult:
-        """Match every complaint that needs it, oldest post first; commits in batches."""
+        """Match every complaint that needs it, oldest post first (the caller commits).
+
+        Parallel workers take turns (the same lock as understanding): a story's
+        decisions depend on which of its complaints were decided before.
+        """
+        db.lock_writers(session, "stories")
         now = now or datetime.now(UTC)
         self.context.refresh(session, now)
         query = (
