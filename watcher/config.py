@@ -202,8 +202,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MATCH_LINK_THRESHOLD",
-        1.0,
-        "Score (log2 odds) at or above which the best candidate is linked (chosen on eval dev).",
+        0.0,
+        "Score (log2 odds) at or above which the best candidate is linked; 0 is even odds.",
         kind="float",
         toml="matching.link_threshold",
     ),

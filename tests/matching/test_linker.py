@@ -84,7 +84,7 @@ def _weights() -> Weights:
         _levels(identity="exact", text="medium", category="agree"),
         _levels(identity="name", text="high", details="one"),
         _levels(text="high", details="two_plus", category="agree"),
-    ] * 3
+    ] * 30  # enough pairs that the cautious m is close to its point estimate
     wrong = [
         _levels(reference="other", text="low"),
         _levels(text="low", category="disagree"),
@@ -92,7 +92,7 @@ def _weights() -> Weights:
         _levels(text="medium"),
         _levels(),
         _levels(text="low"),
-    ] * 8
+    ] * 80
     return fit([(p, True) for p in right] + [(p, False) for p in wrong])
 
 

@@ -10,25 +10,63 @@ import pytest
 from watcher.matching.facts import Candidate, TicketFacts
 from watcher.matching.features import LEVELS, Comparison
 from watcher.matching.linker import Decision, Scored, Thresholds, decide
-from watcher.matching.scoring import Score, Weights, _monotone, fit, score, shipped_weights
+from watcher.matching.scoring import (
+    Score,
+    Weights,
+    _monotone,
+    cautious_m,
+    fit,
+    score,
+    shipped_weights,
+    wilson_interval,
+)
 
 
 def _levels(**chosen: str) -> list[Comparison]:
     return [Comparison(f, chosen.get(f, names[-1])) for f, names in LEVELS.items()]
 
 
-def test_weight_is_log2_of_m_over_u_with_smoothing() -> None:
+def test_weight_is_log2_of_m_over_u_with_m_at_its_cautious_end() -> None:
     # 8 true pairs, 6 cite the ticket; 32 wrong pairs, none cites it.
     pairs = [(_levels(reference="exact"), True)] * 6 + [(_levels(), True)] * 2
     pairs += [(_levels(), False)] * 32
     weights = fit(pairs)
     k = len(LEVELS["reference"])
-    a, b = 0.1, 0.1 * 32 / 8  # pseudo-counts in proportion to the class sizes
-    m = (6 + a) / (8 + k * a)
+    b = 0.1 * 32 / 8  # pseudo-counts in proportion to the class sizes
     u = (0 + b) / (32 + k * b)
-    assert weights.levels["reference"]["exact"] == pytest.approx(math.log2(m / u), abs=1e-3)
+    m_low, _ = wilson_interval(6, 8)  # 6 of 8 could well be 4 of 10: m is taken there
+    assert weights.levels["reference"]["exact"] == pytest.approx(math.log2(m_low / u), abs=1e-3)
     assert weights.levels["reference"]["none"] < 0
     assert weights.prior == pytest.approx(math.log2(8 / 32), abs=1e-3)
+
+
+def test_a_level_never_seen_among_few_true_pairs_is_not_damning() -> None:
+    # 69 true pairs, none 21-90 days old; 100 of 854 wrong pairs are. The point estimate
+    # says about -6 bits: a true link that old would hardly ever be made. 0 of 69 is also what a
+    # level with m = 1/20 gives a fair share of the time, so the weight is that of the
+    # interval's upper end, and it hardens only as true pairs accumulate.
+    def weight(n_true: int) -> float:
+        pairs = [(_levels(time="days_3_21"), True)] * n_true
+        pairs += [(_levels(time="days_21_90"), False)] * (n_true * 100 // 69)
+        pairs += [(_levels(time="days_3_21"), False)] * (n_true * 754 // 69)
+        return fit(pairs).levels["time"]["days_21_90"]
+
+    assert -2.0 < weight(69) < -0.5
+    assert weight(690) < weight(69) - 2.5
+
+
+def test_wilson_interval_is_sound_at_the_edges() -> None:
+    low, high = wilson_interval(0, 69)
+    assert low == 0.0 and 0.04 < high < 0.06  # about the rule of three, 3/69
+    low, high = wilson_interval(69, 69)
+    assert high == 1.0 and 0.94 < low < 0.96
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_cautious_m_moves_towards_u_but_never_past_it() -> None:
+    assert cautious_m(0.5, 0.01, 30, 60) == pytest.approx(wilson_interval(30, 60)[0])
+    assert cautious_m(0.02, 0.015, 1, 60) == pytest.approx(0.015)  # too few to tell
+    assert cautious_m(0.0, 0.1, 0, 60) == pytest.approx(wilson_interval(0, 60)[1])
 
 
 def test_a_level_never_seen_carries_no_evidence() -> None:

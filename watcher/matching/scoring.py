@@ -25,6 +25,10 @@ WEIGHTS_FILE = "weights.json"
 # Smoothing pseudo-count (per level, true pairs): a level never seen among true links
 # still gets a finite weight.
 SMOOTHING = 0.1
+# Confidence of the interval around m (two-sided 95%, the usual z). True pairs are few
+# (tens): a level seen 0 times in 69 true pairs may still occur in 1 of 20 true links,
+# so its weight is the least extreme one the interval allows, not log2(0.1/69 / u).
+CONFIDENCE_Z = 1.96
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,35 @@ def _monotone(values: Sequence[float], support: Sequence[int]) -> list[float]:
     return [mean for mean, _, length in blocks for _ in range(int(length))]
 
 
+def wilson_interval(count: int, total: int, z: float = CONFIDENCE_Z) -> tuple[float, float]:
+    """Wilson score interval of a proportion: sound at 0 and at `total` (unlike p +- z*se)."""
+    if total <= 0:
+        return 0.0, 1.0
+    p = count / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def cautious_m(m: float, u: float, count: int, total: int) -> float:
+    """m moved towards u as far as its confidence interval allows (never past u).
+
+    With few true pairs a level's m is uncertain; the weight log2(m/u) taken at the end of
+    the interval nearest u is the least extreme weight the data support. Rare levels
+    weigh little, well-supported ones keep nearly their point estimate.
+    """
+    low, high = wilson_interval(count, total)
+    if m > u:
+        return max(u, min(m, low))
+    return min(u, max(m, high))
+
+
 def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weights:
-    """Estimate m and u per level from labelled candidate pairs; weight = log2(m/u)."""
+    """Estimate m and u per level from labelled candidate pairs; weight = log2(m/u).
+
+    u comes from hundreds of wrong pairs and is taken as estimated; m, from the few true
+    ones, is taken at the cautious end of its confidence interval (`cautious_m`).
+    """
     matched: Counter[tuple[str, str]] = Counter()
     unmatched: Counter[tuple[str, str]] = Counter()
     n_match = n_non = 0
@@ -132,6 +163,7 @@ def fit(pairs: Iterable[tuple[Sequence[Comparison], bool]], **meta: Any) -> Weig
         for level in names:
             m = (matched[(feature, level)] + a) / (n_match + k * a)
             u = (unmatched[(feature, level)] + b) / (n_non + k * b)
+            m = cautious_m(m, u, matched[(feature, level)], n_match)
             levels[feature][level] = round(math.log2(m / u), 4)
     for feature, chain in ORDERED.items():
         support = [matched[(feature, level)] + unmatched[(feature, level)] for level in chain]
