@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from watcher.understanding.identifiers import KEYS, extract_identifiers
+from watcher.understanding.identifiers import KEYS, extract_details, extract_identifiers
 from watcher.understanding.severity import assess_severity, text_severity
 
 TEXT = (
@@ -66,3 +66,13 @@ def test_long_hostile_text_is_bounded() -> None:
 def test_ticket_text_severity_is_the_assessed_severity(text: str) -> None:
     expected = assess_severity(f"Zgłoszenie\n{text}").severity or "none"
     assert text_severity("Zgłoszenie", text) == expected
+
+
+def test_cities_in_any_form_in_order_and_not_inside_words() -> None:
+    text = (
+        "Mieszkam w Zielonej Górze, wcześniej w WARSZAWIE (Warszawa-Praga), "
+        "teraz Bielsku-Białej i krakowie; Radomsko to nie Radom, Sopockie też nie."
+    )
+    assert extract_details(text)["places"] == [
+        "Zielona Góra", "Warszawa", "Bielsko-Biała", "Kraków", "Radom",
+    ]  # fmt: skip
