@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from watcher.matching.index import TicketIndex
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from watcher.matching.facts import fold
+from watcher.matching.index import _ANALYZER, TicketIndex, _search_grams
 
 TICKETS = [
     (1, "Brak internetu od tygodnia. Modem miga na czerwono, nie mogę pracować zdalnie."),
@@ -57,3 +60,13 @@ def test_empty_index_and_empty_text() -> None:
     assert TicketIndex().search(["cokolwiek"], 3) == [[]]
     assert _index().search([""], 3) == [[]]
     assert _index().search([], 3) == []
+
+
+def test_search_space_is_5_grams_and_short_numbers() -> None:
+    five = HashingVectorizer(analyzer="char_wb", ngram_range=(5, 5), preprocessor=fold)
+    for text in ["Brak internetu w TV od 3 dni, ul. Długa 12", "a b c", "", "NT-1000123 120 zł"]:
+        expected = [g for g in five.build_analyzer()(text) if len(g) == 5 or g.strip().isdigit()]
+        assert sorted(_search_grams(_ANALYZER(text))) == sorted(expected)
+    assert " 12 " in _search_grams(_ANALYZER("ul. Długa 12")) and " tv " not in _search_grams(
+        _ANALYZER("TV nie działa")
+    )

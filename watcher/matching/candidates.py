@@ -14,16 +14,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import or_, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from watcher.identities import NORMALISERS
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold, ref_digits
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
+from watcher.understanding.identifiers import extract_details
 
 CLOSED = ("solved", "closed")
 # Polish case endings, longest first: "Kowalskiego" and "Kowalski" share a stem.
@@ -73,14 +75,17 @@ class MatchContext:
 
     def refresh(self, session: Session, now: datetime) -> int:
         """Load tickets and identities changed since the last call; returns how many."""
-        query = select(Ticket, Customer.name).outerjoin(Customer, Ticket.customer_id == Customer.id)
+        # Columns, not ORM objects: a hundred thousand tickets load several times faster.
+        query = select(*_TICKET_COLUMNS, Customer.name).outerjoin(
+            Customer, Ticket.customer_id == Customer.id
+        )
         if self.watermark is not None:
             query = query.where(
                 or_(Ticket.updated_at >= self.watermark, Ticket.imported_at >= self.watermark)
             )
         changed: list[TicketFacts] = []
-        for ticket, customer_name in session.execute(query):
-            changed.append(_facts(ticket, customer_name))
+        for row in session.execute(query):
+            changed.append(_facts(row))
         customers = {t.customer_id for t in changed if t.customer_id is not None}
         if self.watermark is None or customers:
             self._load_identities(session, customers if self.watermark is not None else None)
@@ -101,6 +106,7 @@ class MatchContext:
                 stale.append(facts.ticket_id)
         self.index.remove(stale)
         self.index.update(indexable)
+        self.index.prepare()
         self.watermark = now
         return len(changed)
 
@@ -182,11 +188,7 @@ class MatchContext:
                     add(ticket_id, "text")
                     taken += 1
 
-        # The search already scored its hits; only tickets other channels found are compared.
-        similarities = dict(text_hits or ())
-        others = [ticket_id for ticket_id in found if ticket_id not in similarities]
-        if others:
-            similarities.update(self.index.similarity(complaint.text, others))
+        similarities = self.index.similarity(complaint.text, list(found)) if found else {}
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
             if cited and candidate.reference == "none":
@@ -260,15 +262,27 @@ def _indexable(facts: TicketFacts, now: datetime, solved_window: timedelta) -> b
     return facts.solved_at is None or now - facts.solved_at <= solved_window
 
 
-def _facts(ticket: Ticket, customer_name: str | None) -> TicketFacts:
+_TICKET_COLUMNS = (
+    Ticket.id, Ticket.external_id, Ticket.subject, Ticket.description, Ticket.customer_id,
+    Ticket.created_at, Ticket.status, Ticket.solved_at, Ticket.category, Ticket.requester_name,
+)  # fmt: skip
+
+
+def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
+    ticket, customer_name = row, row[-1]
+    text = f"{ticket.subject}\n{ticket.description or ''}"
+    details = extract_details(text)
     return TicketFacts(
         ticket_id=ticket.id,
         external_id=ticket.external_id,
-        text=f"{ticket.subject}\n{ticket.description or ''}",
+        text=text,
         customer_id=ticket.customer_id,
         created_at=ticket.created_at,
         status=ticket.status,
         solved_at=ticket.solved_at,
         category=ticket.category,
         customer_name=customer_name or ticket.requester_name,
+        amounts=tuple(str(amount["value"]) for amount in details["amounts"]),
+        places=tuple(details["places"]),
+        dates=tuple(details["dates"]),
     )

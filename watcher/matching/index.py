@@ -8,19 +8,23 @@ lazily when the index changed.
 
 Two spaces of n-grams serve two purposes. The similarity a match is scored on
 uses 3- to 5-grams, which forgive a typo in a short word. Finding the
-candidates uses 5-grams only: a query has a third as many of them and each is
-carried by far fewer tickets, so the search is several times faster, and the
-candidates it finds are then ranked by the 3- to 5-gram similarity
-(bench/README.md measures that nothing the brute force finds is lost).
+candidates uses 5-grams (and short numbers) only: a query has
+a third as many of them and each is carried by far fewer tickets, so the
+search is several times faster (bench/README.md measures that it loses
+nothing the brute force over 3- to 5-grams finds). Both come from one pass
+over the text.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from itertools import compress
+from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from sparse_dot_topn import sp_matmul_topn
 
@@ -30,25 +34,44 @@ N_FEATURES = 2**20
 # Long texts add little beyond their start and cost memory; a post's grievance
 # and a ticket's subject and first paragraphs are what tell them apart.
 MAX_CHARS = 1500
-COMPARE_NGRAMS = (3, 5)
-SEARCH_NGRAMS = (5, 5)
-# The search keeps this many times k by 5-gram cosine before ranking them by
-# the 3- to 5-gram similarity.
-SEARCH_WIDTH = 2
+NGRAMS = (3, 5)
+SEARCH_LENGTH = 5
 QUERY_CACHE = 50_000
 THREADS = max(1, min(os.cpu_count() or 1, 4))
 
 
-def _vectorizer(ngrams: tuple[int, int]) -> HashingVectorizer:
-    return HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=ngrams,
-        n_features=N_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        preprocessor=lambda text: fold(text[:MAX_CHARS]),
-        dtype=np.float32,
+_ANALYZER = HashingVectorizer(
+    analyzer="char_wb", ngram_range=NGRAMS, preprocessor=lambda text: fold(text[:MAX_CHARS])
+).build_analyzer()
+_HASHER = FeatureHasher(N_FEATURES, input_type="string", alternate_sign=False, dtype=np.float32)
+
+
+def _search_grams(grams: list[str]) -> list[str]:
+    """The 5-grams, and numbers too short for one (" 12 ").
+
+    Short words ("w", "od", "nie") are left out: nearly every ticket has them, so they
+    cost the search much time and tell it nothing. Numbers (days, amounts, house
+    numbers) do tell. Iterators do the sifting: a hundred thousand tickets have 30
+    million n-grams.
+    """
+    found = list(compress(grams, map(SEARCH_LENGTH.__eq__, map(len, grams))))
+    ending = compress(grams, map(" ".__eq__, map(itemgetter(-1), grams)))
+    found.extend(
+        g for g in ending if len(g) < SEARCH_LENGTH and g[0] == " " and not g[1:-1].isalpha()
     )
+    return found
+
+
+def _counts(grams: Sequence[list[str]]) -> sp.csr_matrix:
+    counts = _HASHER.transform(grams).tocsr()
+    counts.data = np.log1p(counts.data)  # sublinear tf
+    return counts
+
+
+def _term_counts(texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Term counts of texts in the similarity space and in the search space."""
+    grams = [_ANALYZER(text) for text in texts]
+    return _counts(grams), _counts([_search_grams(g) for g in grams])
 
 
 def _normalised(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -60,8 +83,7 @@ def _normalised(matrix: sp.csr_matrix) -> sp.csr_matrix:
 class _Space:
     """TF-IDF vectors of the indexed tickets in one kind of n-grams."""
 
-    def __init__(self, ngrams: tuple[int, int], *, searchable: bool) -> None:
-        self.vectorizer = _vectorizer(ngrams)
+    def __init__(self, *, searchable: bool) -> None:
         self.searchable = searchable
         self.blocks: list[sp.csr_matrix] = []
         self.tf: sp.csr_matrix = sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
@@ -71,13 +93,7 @@ class _Space:
         self.idf: np.ndarray | None = None
         self.queries: dict[str, sp.csr_matrix] = {}
 
-    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
-        counts = self.vectorizer.transform(texts).tocsr()
-        counts.data = np.log1p(counts.data)  # sublinear tf
-        return counts
-
-    def add(self, texts: Sequence[str]) -> None:
-        tf = self.counts(texts)
+    def add(self, tf: sp.csr_matrix) -> None:
         self.blocks.append(tf)
         np.add.at(self.df, tf.indices, 1)
         self.weighted = None
@@ -106,24 +122,18 @@ class _Space:
             self.queries = {}
         return self.weighted
 
-    def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Query vectors, remembered until the weights change: a complaint's text is
-        searched (in a batch) and then compared with its candidates."""
+    def remember(self, texts: Sequence[str], counts: sp.csr_matrix) -> None:
+        """Keep query vectors until the weights change: a complaint's text is searched
+        (in a batch) and then compared with its candidates."""
         assert self.idf is not None
-        missing = [text for text in dict.fromkeys(texts) if text not in self.queries]
-        if len(self.queries) + len(missing) > QUERY_CACHE:
+        if len(self.queries) + len(texts) > QUERY_CACHE:
             self.queries.clear()
-            missing = list(dict.fromkeys(texts))
-        if missing:
-            query = _normalised(self.counts(missing).multiply(self.idf).tocsr())
-            for i, text in enumerate(missing):
-                self.queries[text] = query[i]
+        query = _normalised(counts.multiply(self.idf).tocsr())
+        for i, text in enumerate(texts):
+            self.queries[text] = query[i]
+
+    def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
         return sp.vstack([self.queries[text] for text in texts], format="csr")
-
-
-def _pairwise(left: sp.csr_matrix, right: sp.csr_matrix) -> np.ndarray:
-    """Dot product of each row of `left` with the same row of `right`."""
-    return np.asarray(left.multiply(right).sum(axis=1), dtype=np.float64).ravel()
 
 
 class TicketIndex:
@@ -133,8 +143,9 @@ class TicketIndex:
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._live = np.zeros(0, dtype=bool)
-        self._compare = _Space(COMPARE_NGRAMS, searchable=False)
-        self._search = _Space(SEARCH_NGRAMS, searchable=True)
+        self._compare = _Space(searchable=False)
+        self._search = _Space(searchable=True)
+        self._dense = np.zeros(N_FEATURES, dtype=np.float32)
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -147,9 +158,9 @@ class TicketIndex:
         if not items:
             return
         self.remove([ticket_id for ticket_id, _ in items if ticket_id in self._row_of])
-        texts = [text for _, text in items]
-        self._compare.add(texts)
-        self._search.add(texts)
+        compare, search = _term_counts([text for _, text in items])
+        self._compare.add(compare)
+        self._search.add(search)
         start = len(self._ids)
         for offset, (ticket_id, _) in enumerate(items):
             self._row_of[ticket_id] = start + offset
@@ -165,48 +176,67 @@ class TicketIndex:
         self._search.forget(rows)
         self._live[rows] = False
 
-    def _prepare(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def prepare(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Recompute the weights after changes (else the next search does it)."""
         n = max(len(self._row_of), 1)
         return self._compare.prepare(self._live, n), self._search.prepare(self._live, n)
 
+    def _queries(self, texts: Sequence[str]) -> None:
+        """Make sure both spaces hold the vectors of these texts."""
+        self.prepare()
+        if len(self._compare.queries) != len(self._search.queries):
+            self._compare.queries.clear()
+            self._search.queries.clear()
+        missing = [text for text in dict.fromkeys(texts) if text not in self._compare.queries]
+        if missing:
+            compare, search = _term_counts(missing)
+            self._compare.remember(missing, compare)
+            self._search.remember(missing, search)
+
     def search(self, texts: Sequence[str], k: int) -> list[list[tuple[int, float]]]:
-        """For each text, up to k (ticket id, cosine) pairs, most similar first."""
+        """For each text, up to k (ticket id, cosine of 5-grams), most similar first."""
         if not texts:
             return []
         if not self._row_of:
             return [[] for _ in texts]
-        weighted, _ = self._prepare()
+        self._queries(texts)
         assert self._search.transposed is not None
         found = sp_matmul_topn(
             self._search.vectors(texts),
             self._search.transposed,
-            top_n=k * SEARCH_WIDTH,
+            top_n=k,
             threshold=0.0,
             n_threads=THREADS if len(texts) > 1 else None,
         )
-        counts = np.diff(found.indptr)
-        query_rows = np.repeat(np.arange(len(texts)), counts)
-        cosines = _pairwise(self._compare.vectors(texts)[query_rows], weighted[found.indices])
         results: list[list[tuple[int, float]]] = []
         for i in range(len(texts)):
             start, end = found.indptr[i], found.indptr[i + 1]
             pairs = [
                 (self._ids[row], float(cosine))
-                for row, cosine in zip(found.indices[start:end], cosines[start:end], strict=True)
+                for row, cosine in zip(found.indices[start:end], found.data[start:end], strict=True)
             ]
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-            results.append(pairs[:k])
+            results.append(pairs)
         return results
 
     def similarity(self, text: str, ticket_ids: Sequence[int]) -> dict[int, float]:
-        """Cosine between a text and given tickets (0 for ones not indexed)."""
+        """Cosine of 3- to 5-grams between a text and given tickets (0 for ones not indexed)."""
         known = [t for t in ticket_ids if t in self._row_of]
         result = dict.fromkeys(ticket_ids, 0.0)
         if not known:
             return result
-        weighted, _ = self._prepare()
-        rows = weighted[[self._row_of[t] for t in known]]
-        query = self._compare.vectors([text])[np.zeros(len(known), dtype=np.intp)]
-        for ticket_id, value in zip(known, _pairwise(query, rows), strict=True):
-            result[ticket_id] = float(value)
+        self._queries([text])
+        weighted = self._compare.weighted
+        assert weighted is not None
+        query = self._compare.queries[text]
+        # The query spread into a dense vector once; each ticket's row then reads from it.
+        self._dense[query.indices] = query.data
+        try:
+            for ticket_id in known:
+                row = self._row_of[ticket_id]
+                start, end = weighted.indptr[row], weighted.indptr[row + 1]
+                values = self._dense[weighted.indices[start:end]]
+                result[ticket_id] = float(np.dot(weighted.data[start:end], values))
+        finally:
+            self._dense[query.indices] = 0
         return result
