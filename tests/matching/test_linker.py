@@ -195,23 +195,98 @@ def test_non_complaints_and_off_brand_are_never_linked(seeded: Session, linker: 
     assert seeded.scalar(select(func.count()).select_from(Match)) == 0
 
 
-def test_later_post_of_a_story_is_a_duplicate_with_the_storys_ticket(
+REF_TEXT = "Netia, zgłoszenie NT-10002 wisi od tygodnia. Faktura zawyżona o 120 zł!"
+
+
+def _story(session: Session, *later: Any) -> None:
+    """p-ref, which cites NT-10002 (Anna Nowak's), then `later` posts in one story, a day apart."""
+    store_posts(session, list(later))
+    story = Story(title="x")
+    session.add(story)
+    session.flush()
+    for day, external_id in enumerate(["p-ref", *(p.external_id for p in later)]):
+        post = session.scalar(select(Post).where(Post.external_id == external_id))
+        assert post is not None
+        post.story_id, post.published_at = story.id, datetime(2026, 11, 15 + day, 10, tzinfo=UTC)
+    _complaint(session, "p-ref", category="billing", identifiers={"ticket_refs": ["NT-10002"]})
+    for post in later:
+        _complaint(session, post.external_id, category="billing")
+
+
+def test_anonymous_repost_of_a_story_is_a_duplicate_with_the_storys_ticket(
     seeded: Session, linker: Linker
 ) -> None:
-    story = Story(title="x")
-    seeded.add(story)
-    seeded.flush()
-    for external_id in ("p-ref", "p-none"):
-        seeded.scalar(select(Post).where(Post.external_id == external_id)).story_id = story.id  # type: ignore[union-attr]
-    seeded.scalar(select(Post).where(Post.external_id == "p-none")).published_at = datetime(  # type: ignore[union-attr]
-        2026, 11, 16, tzinfo=UTC
-    )
-    _complaint(seeded, "p-ref", identifiers={"ticket_refs": ["NT-10002"]})
-    _complaint(seeded, "p-none")
+    _story(seeded, _post("copy", REF_TEXT, source="feed"))
     linker.run(seeded, now=NOW)
-    dup = _decision(seeded, "p-none")
+    dup = _decision(seeded, "copy")
     assert dup["decision"] == "duplicate"
     assert dup["duplicate_of"] == "p-ref" and dup["ticket_id"] == "NT-10002"
+
+
+def test_the_same_author_elsewhere_and_a_shared_link_are_duplicates(
+    seeded: Session, linker: Linker
+) -> None:
+    """A cross-post by its author, and someone else's link to it, are the story told again."""
+    url = "https://blog.example/netia-faktura"
+    seeded.scalar(select(Post).where(Post.external_id == "p-ref")).url = url  # type: ignore[union-attr]
+    _story(
+        seeded,
+        _post("link", f"Netia again: {url}", source="reddit", author="redditor", url=url),
+        _post("self", REF_TEXT, source="twitter", author="Redditor"),
+    )
+    linker.run(seeded, now=NOW)
+    assert _decision(seeded, "link")["duplicate_of"] == "p-ref"
+    assert _decision(seeded, "self")["duplicate_of"] == "p-ref"
+    assert _decision(seeded, "self")["ticket_id"] == "NT-10002"
+
+
+def test_a_repost_by_another_known_customer_is_decided_on_its_own(
+    seeded: Session, linker: Linker
+) -> None:
+    """jkowalski is Jan Kowalski by his handle: repeating Anna's words does not make him Anna."""
+    _story(seeded, _post("other", REF_TEXT, source="twitter", author="jkowalski"))
+    linker.run(seeded, now=NOW)
+    row = _decision(seeded, "other")
+    # Scored on its own evidence (it may still land on a ticket); never inherited.
+    assert row["decision"] != "duplicate" and row["duplicate_of"] is None
+
+
+def test_a_named_stranger_repeating_an_anonymous_post_is_decided_on_its_own(
+    seeded: Session, linker: Linker
+) -> None:
+    """Neighbours echo an anonymous post's words; nothing ties them to its ticket's customer."""
+    _story(seeded, _post("echo", "Netia, faktura zawyżona o 120 zł!", author="sasiad1"))
+    linker.run(seeded, now=NOW)
+    row = _decision(seeded, "echo")
+    assert row["decision"] != "duplicate" and row["duplicate_of"] is None
+    reason = seeded.scalars(
+        select(AuditEvent.details).where(AuditEvent.action == "matched").order_by(AuditEvent.id)
+    ).all()[-1]["reason"]
+    assert "same story as p-ref" in reason
+
+
+def test_story_decisions_are_stable_on_a_rerun_and_keep_peoples_calls(
+    seeded: Session, linker: Linker
+) -> None:
+    _story(
+        seeded,
+        _post("copy", REF_TEXT, source="feed"),
+        _post("echo", "Netia, faktura zawyżona o 120 zł!", author="sasiad1"),
+        _post("mine", REF_TEXT, source="twitter", author="jkowalski"),
+    )
+    linker.run(seeded, now=NOW)
+    echo = seeded.scalars(select(Complaint).join(Post).where(Post.external_id == "echo")).one()
+    echo.decision, echo.decision_ticket_id = "duplicate", None
+    echo.decided_by = "lead@example.com"
+    before = list(export_decisions(seeded))
+    audits = seeded.scalar(select(func.count()).select_from(AuditEvent))
+    for complaint in seeded.scalars(select(Complaint)):
+        complaint.needs_matching = True
+    result = linker.run(seeded, now=NOW)
+    assert result.kept_by_person == 1
+    assert list(export_decisions(seeded)) == before
+    assert seeded.scalar(select(func.count()).select_from(AuditEvent)) == audits
+    assert _decision(seeded, "echo")["decision"] == "duplicate"
 
 
 def test_rerun_changes_nothing(seeded: Session, linker: Linker) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,15 +15,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from watcher import db
 from watcher.cli import State, common_options, pass_state
+from watcher.config import Config
 from watcher.errors import InputError
-from watcher.formats.posts import read_posts
+from watcher.formats.posts import PostRecord, read_posts
 from watcher.formats.tickets import read_tickets
 from watcher.matching.decisions import evaluate, export_decisions, read_gold, write_jsonl
 from watcher.matching.linker import Linker
-from watcher.models import Complaint, Post
+from watcher.models import AuditEvent, Complaint, Post
 from watcher.posts import store_posts
 from watcher.stages import run_pipeline
 from watcher.tickets.store import import_tickets
@@ -67,13 +71,14 @@ def explain(state: State, external_id: str, runners_up: int) -> None:
                 f"no processed post with external_id {external_id!r}; "
                 "import it and run `watcher process` first"
             )
-        linker = Linker(config)
-        linker.context.refresh(session, datetime.now(UTC))
         for complaint in complaints:
-            _explain_one(linker, complaint, runners_up)
+            # Candidates as the matcher saw them when it decided, not as of today.
+            linker = Linker(config)
+            linker.context.refresh(session, complaint.decided_at or datetime.now(UTC))
+            _explain_one(session, linker, complaint, runners_up)
 
 
-def _explain_one(linker: Linker, complaint: Complaint, runners_up: int) -> None:
+def _explain_one(session: Session, linker: Linker, complaint: Complaint, runners_up: int) -> None:
     post = complaint.post
     ticket = complaint.decision_ticket.external_id if complaint.decision_ticket else "-"
     header = Text.assemble(
@@ -82,6 +87,26 @@ def _explain_one(linker: Linker, complaint: Complaint, runners_up: int) -> None:
         f", ticket {ticket}, by {complaint.decided_by or '-'}",
     )
     console.print(header)
+    reason = session.scalars(
+        select(AuditEvent.details)
+        .where(
+            AuditEvent.subject_type == "complaint",
+            AuditEvent.subject_id == str(complaint.id),
+            AuditEvent.action == "matched",
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if reason and reason.get("reason"):
+        console.print(f"  why: {reason['reason']}", markup=False)
+    root = session.get(Complaint, complaint.duplicate_of_id) if complaint.duplicate_of_id else None
+    if complaint.decision == "duplicate" and root is not None:
+        console.print(
+            f"  duplicate of {root.post.external_id}: the same story told again, so it takes "
+            f"that post's decision; `watcher explain {root.post.external_id}` shows the evidence",
+            markup=False,
+        )
+        return
     if not complaint.about_brand or not complaint.is_complaint:
         console.print("  not a complaint about a watched brand: no candidates were scored")
         return
@@ -135,9 +160,7 @@ def eval_command(
         db.ensure_schema(engine, auto_upgrade=True)
         with db.session_scope(engine) as session:
             import_tickets(session, tickets.records)
-            store_posts(session, posts.records)
-            session.flush()
-            run_pipeline(session, config)
+            replay_posts(session, config, posts.records)
             rows = list(export_decisions(session))
         engine.dispose()
     result = evaluate(rows, gold)
@@ -177,6 +200,28 @@ def eval_command(
         )
     if result.missing:
         console.print(f"gold posts without a decision: {len(result.missing)}")
+
+
+def replay_posts(session: Session, config: Config, records: Sequence[PostRecord]) -> int:
+    """Feed posts in publication order, running the pipeline as of each moment; returns steps.
+
+    A live deployment matches a post soon after it is published, against the tickets
+    that are open or recently solved then, and after the earlier posts were decided and
+    acted on. Matching everything at today's date instead would drop tickets solved
+    more than MATCH_SOLVED_WINDOW before today, however recent they were for the post.
+    Posts without a date come last, as of the latest dated post.
+    """
+    moments: dict[datetime | None, list[PostRecord]] = defaultdict(list)
+    for record in records:
+        moments[record.published_at].append(record)
+    dated = sorted(m for m in moments if m is not None)
+    latest = dated[-1] if dated else datetime.now(UTC)
+    order: list[datetime | None] = [*dated, None] if None in moments else list(dated)
+    for moment in order:
+        store_posts(session, moments[moment])
+        session.flush()
+        run_pipeline(session, config, now=moment or latest)
+    return len(order)
 
 
 COMMANDS = [matches, explain, eval_command]

@@ -7,7 +7,6 @@ person (confirm, reject, relink) is never overwritten by a re-run.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,8 +23,7 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
-from watcher.understanding.identifiers import extract_details
-from watcher.understanding.stories import merge_stories
+from watcher.understanding.stories import _title_key, _url_key, merge_stories
 
 MACHINE = "watcher"
 DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "duplicate")
@@ -94,9 +92,6 @@ class MatchResult:
         return sum(self.decisions.values()) + self.kept_by_person
 
 
-DetailsFn = Callable[[str], dict[str, Any]]
-
-
 class Linker:
     """Matches complaints against a context that is loaded once and refreshed."""
 
@@ -111,8 +106,6 @@ class Linker:
                 solved_window=config.duration("MATCH_SOLVED_WINDOW"),
             )
         )
-        self._extract: DetailsFn = extract_details
-        self._details: dict[int, TicketFacts] = {}
         self._hits: dict[int, list[tuple[int, float]]] = {}
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
@@ -125,23 +118,6 @@ class Linker:
             category=complaint.category,
             identifiers=complaint.identifiers or {},
         )
-
-    def _with_details(self, ticket: TicketFacts) -> TicketFacts:
-        cached = self._details.get(ticket.ticket_id)
-        if cached is None or cached.text != ticket.text:
-            found = self._extract(ticket.text)
-            amounts = tuple(
-                str(a.get("value")) if isinstance(a, dict) else str(a)
-                for a in found.get("amounts") or ()
-            )
-            cached = dataclasses.replace(
-                ticket,
-                amounts=amounts,
-                places=tuple(found.get("places") or ()),
-                dates=tuple(found.get("dates") or ()),
-            )
-            self._details[ticket.ticket_id] = cached
-        return cached
 
     def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:
         """Search the text index for many complaints in one go; `rank` then uses the results."""
@@ -158,8 +134,6 @@ class Linker:
         """Every candidate for a complaint with its feature levels (what fitting needs)."""
         facts = self.facts(complaint)
         candidates = self.context.candidates(facts, self._hits.pop(complaint.id, None))
-        for candidate in candidates:
-            candidate.ticket = self._with_details(candidate.ticket)
         return [(candidate, compare(facts, candidate)) for candidate in candidates]
 
     def rank(self, complaint: Complaint) -> list[Scored]:
@@ -227,11 +201,29 @@ class Linker:
             if first is not None and first.needs_matching:
                 self.match_one(session, first, now)
                 session.flush()
-            duplicate_of = _story_root(session, complaint)
+            earlier = _story_earlier(session, complaint)
+            # Identity is only worth resolving when there is a story decision to inherit.
+            customers = (
+                self.context._customers_of(self.facts(complaint))[0]
+                if any(c.decision in STORY_DECISIONS for c in earlier)
+                else set()
+            )
+            duplicate_of = _story_root(complaint, earlier, customers)
             if duplicate_of is not None:
-                decision = Decision("duplicate", reason="same story as an earlier post")
+                decision = Decision(
+                    "duplicate", reason=f"repeats {duplicate_of.post.external_id} of the same story"
+                )
             else:
                 decision = decide(self.rank(complaint), self.thresholds)
+                apart = next((c for c in earlier if c.decision in STORY_DECISIONS), None)
+                if apart is not None:
+                    decision = Decision(
+                        decision.kind,
+                        decision.best,
+                        decision.runners_up,
+                        reason=f"{decision.reason}; same story as {apart.post.external_id} "
+                        "but another author's own post, so decided on its own",
+                    )
         ticket_id: int | None = None
         if decision.best is not None:
             evidence = [e.as_dict() for e in decision.best.score.evidence]
@@ -292,26 +284,67 @@ def _story_first(session: Session, complaint: Complaint) -> Complaint | None:
     return first if first is not None and first.id != complaint.id else None
 
 
-def _story_root(session: Session, complaint: Complaint) -> Complaint | None:
-    """The earliest decided complaint of the same story, if this post is not it."""
+def _story_earlier(session: Session, complaint: Complaint) -> list[Complaint]:
+    """The other complaints of the complaint's story published before it, oldest first."""
     post = complaint.post
     if post.story_id is None:
-        return None
-    earlier = session.scalars(
+        return []
+    others = session.scalars(
         select(Complaint)
         .join(Post, Complaint.post_id == Post.id)
-        .where(
-            Post.story_id == post.story_id,
-            Complaint.id != complaint.id,
-            Complaint.decision.in_(STORY_DECISIONS),
-        )
+        .where(Post.story_id == post.story_id, Complaint.id != complaint.id)
         .order_by(Post.published_at, Post.id)
     ).all()
-    for other in earlier:
-        other_post = other.post
-        if (other_post.published_at, other_post.id) < (post.published_at, post.id):
-            return other
+    return [
+        other
+        for other in others
+        if (other.post.published_at, other.post.id) < (post.published_at, post.id)
+    ]
+
+
+def _story_root(
+    complaint: Complaint, earlier: Sequence[Complaint], customers: set[int]
+) -> Complaint | None:
+    """The earliest decided complaint of the story that this post repeats, if any.
+
+    `earlier` is `_story_earlier`; `customers` are those the author is by an exact identity.
+    A root's tellings are its own post and the posts already found to repeat it.
+    """
+    for root in earlier:
+        if root.decision not in STORY_DECISIONS:
+            continue
+        tellings = [root.post, *(c.post for c in earlier if c.duplicate_of_id == root.id)]
+        owner = root.decision_ticket.customer_id if root.decision_ticket is not None else None
+        if _repeats(complaint.post, tellings, owner, customers):
+            return root
     return None
+
+
+def _repeats(post: Post, tellings: Sequence[Post], owner: int | None, customers: set[int]) -> bool:
+    """Whether a post is the story told again (it inherits the decision) or another person's own.
+
+    A story also gathers posts by different people (an anonymous post and named posts that
+    repeat its words): inheriting the ticket would link a stranger to a customer's ticket
+    with no evidence about the stranger. So a post repeats a telling only when it is the
+    same item (shared URL or title: a syndicated copy, a link posted by someone else), has
+    no author to tell otherwise, or is by an author who told it before or is the ticket's
+    customer. An author identified as another customer always speaks for themselves.
+    """
+    if customers and owner is not None:
+        return owner in customers
+    if any(_same_item(post, told) for told in tellings):
+        return True
+    if not post.author:
+        return True
+    author = post.author.casefold()
+    return any(told.author is not None and told.author.casefold() == author for told in tellings)
+
+
+def _same_item(a: Post, b: Post) -> bool:
+    """The same URL or the same title: one item seen twice, not two people's posts."""
+    url = _url_key(a.url)
+    title = _title_key(a.title)
+    return bool(url and url == _url_key(b.url)) or bool(title and title == _title_key(b.title))
 
 
 def _sync_matches(session: Session, complaint: Complaint, decision: Decision) -> None:
