@@ -50,6 +50,25 @@ def test_links_precision_recall_and_confusion() -> None:
     assert result.complaint.tp == 4 and result.complaint.fp == 0
 
 
+def test_a_duplicate_is_a_link_only_when_the_post_it_repeats_is() -> None:
+    gold = {
+        "a": GOLD["a"],
+        "a2": {**GOLD["a"], "external_id": "a2", "duplicate_of": "a"},
+        "e": GOLD["e"],
+        "e2": {**GOLD["e"], "external_id": "e2", "duplicate_of": "e"},
+    }
+    result = evaluate(
+        [
+            row("a", "linked", "T1"),
+            {**row("a2", "duplicate", "T1"), "duplicate_of": "a"},
+            row("e", "review", "T3"),  # a person has yet to confirm it...
+            {**row("e2", "duplicate", "T3"), "duplicate_of": "e"},  # ...so its copy too
+        ],
+        gold,
+    )
+    assert (result.links.tp, result.links.fp, result.links.fn) == (2, 0, 2)
+
+
 def test_missing_posts_count_as_missed_links() -> None:
     result = evaluate([row("a", "linked", "T1")], GOLD)
     assert result.missing == ["b", "c", "d", "e"]

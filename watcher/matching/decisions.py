@@ -4,7 +4,9 @@ One line per post: external_id, is_complaint, about_brand, decision,
 ticket_id, duplicate_of, score, evidence (DESIGN.md). `evaluate` compares such
 lines with gold lines (external_id, is_complaint, about_brand, ticket_id,
 duplicate_of); a link counts only when its ticket is the gold ticket, and a
-`review` counts as not linked.
+`review` counts as not linked. A `duplicate` carries its story's ticket and
+counts as linked only when the post it repeats is linked: a copy of a post
+under review is under review too.
 """
 
 from __future__ import annotations
@@ -144,11 +146,27 @@ def _tally(counts: Counts, predicted: bool, actual: bool) -> None:
         counts.fn += 1
 
 
+def _is_link(row: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> bool:
+    """Linked, or a duplicate whose story's first post is linked (or not in the lines)."""
+    seen: set[str] = set()
+    while row.get("decision") == "duplicate" and row.get("ticket_id") is not None:
+        root = by_id.get(str(row.get("duplicate_of")))
+        if root is None:
+            return True
+        if str(root["external_id"]) in seen:
+            return False
+        seen.add(str(root["external_id"]))
+        row = root
+    return row.get("decision") == "linked"
+
+
 def evaluate(decisions: Iterable[dict[str, Any]], gold: dict[str, dict[str, Any]]) -> Evaluation:
     """Precision, recall and F1 of complaints, brand and links; a confusion table."""
     result = Evaluation()
     seen: set[str] = set()
-    for row in decisions:
+    rows = list(decisions)
+    by_id = {str(row["external_id"]): row for row in rows}
+    for row in rows:
         key = str(row["external_id"])
         truth = gold.get(key)
         if truth is None:
@@ -156,9 +174,7 @@ def evaluate(decisions: Iterable[dict[str, Any]], gold: dict[str, dict[str, Any]
         seen.add(key)
         _tally(result.complaint, bool(row.get("is_complaint")), bool(truth.get("is_complaint")))
         _tally(result.about_brand, bool(row.get("about_brand")), bool(truth.get("about_brand")))
-        linked = row.get("decision") == "linked" or (
-            row.get("decision") == "duplicate" and row.get("ticket_id") is not None
-        )
+        linked = _is_link(row, by_id)
         predicted_ticket = row.get("ticket_id") if linked else None
         gold_ticket = truth.get("ticket_id")
         if predicted_ticket is not None and predicted_ticket == gold_ticket:
