@@ -37,6 +37,7 @@ MAX_CHARS = 1500
 NGRAMS = (3, 5)
 SEARCH_LENGTH = 5
 QUERY_CACHE = 50_000
+CHUNK = 2_000
 THREADS = max(1, min(os.cpu_count() or 1, 4))
 
 
@@ -69,9 +70,20 @@ def _counts(grams: Sequence[list[str]]) -> sp.csr_matrix:
 
 
 def _term_counts(texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Term counts of texts in the similarity space and in the search space."""
-    grams = [_ANALYZER(text) for text in texts]
-    return _counts(grams), _counts([_search_grams(g) for g in grams])
+    """Term counts of texts in the similarity space and in the search space.
+
+    A few thousand texts at a time: the n-grams of all, as Python strings, would
+    take several times the memory of the counts.
+    """
+    compare, search = [], []
+    for start in range(0, len(texts), CHUNK):
+        grams = [_ANALYZER(text) for text in texts[start : start + CHUNK]]
+        compare.append(_counts(grams))
+        search.append(_counts([_search_grams(g) for g in grams]))
+    if not compare:
+        empty = sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        return empty, empty
+    return sp.vstack(compare, format="csr"), sp.vstack(search, format="csr")
 
 
 def _normalised(matrix: sp.csr_matrix) -> sp.csr_matrix:
