@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +16,9 @@ from watcher.matching.decisions import export_decisions
 from watcher.matching.features import LEVELS, Comparison
 from watcher.matching.linker import Linker
 from watcher.matching.scoring import Weights, fit
-from watcher.models import AuditEvent, Complaint, Match, Post, Story
+from watcher.models import AuditEvent, Complaint, Match, Post, Story, Ticket
 from watcher.posts import store_posts
+from watcher.tickets.actions import act_on_complaint
 from watcher.tickets.store import import_tickets
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -343,3 +344,24 @@ def test_inflected_name_in_the_text_finds_the_customer(seeded: Session, linker: 
     ranked = linker.rank(complaint)
     assert ranked[0].ticket.external_id == "NT-10003"
     assert "identity" in ranked[0].candidate.channels
+
+
+def test_a_ticket_opened_from_the_post_is_not_its_candidate(
+    seeded: Session, linker: Linker
+) -> None:
+    post = seeded.scalar(select(Post).where(Post.external_id == "p-none"))
+    assert post is not None
+    post.url = "https://forum.example/t/1"
+    complaint = _complaint(seeded, "p-none", category="equipment")
+    # Read and acted on within minutes of being posted: the new ticket is as old as the post.
+    soon = post.published_at + timedelta(minutes=10)
+    linker.run(seeded, now=soon)
+    act_on_complaint(seeded, complaint, linker.config, now=soon)
+    opened = seeded.get(Ticket, complaint.decision_ticket_id)
+    assert opened is not None and opened.external_id.startswith("W-")
+    # Its story grew, say: the post is matched again, now beside the ticket made from it.
+    complaint.needs_matching = True
+    again = Linker(linker.config, weights=linker.weights)
+    again.run(seeded, now=soon)
+    assert opened.id not in {s.ticket.ticket_id for s in again.rank(complaint)}
+    assert _decision(seeded, "p-none")["decision"] == "new_ticket"

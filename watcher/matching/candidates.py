@@ -144,8 +144,16 @@ class MatchContext:
         """
         found: dict[int, Candidate] = {}
 
+        def own(ticket_id: int) -> bool:
+            # A ticket watcher opened from this very post repeats the post: it is no evidence
+            # of which ticket the post is about, and matching it would close a loop.
+            opened_from = self.tickets[ticket_id].opened_from
+            return opened_from is not None and opened_from == complaint.url
+
         def add(ticket_id: int, channel: str) -> Candidate:
             candidate = found.get(ticket_id)
+            if candidate is None and own(ticket_id):
+                return Candidate(self.tickets[ticket_id])  # proposed, then dropped
             if candidate is None:
                 candidate = found[ticket_id] = Candidate(self.tickets[ticket_id])
             candidate.channels.add(channel)
@@ -265,6 +273,7 @@ def _indexable(facts: TicketFacts, now: datetime, solved_window: timedelta) -> b
 _TICKET_COLUMNS = (
     Ticket.id, Ticket.external_id, Ticket.subject, Ticket.description, Ticket.customer_id,
     Ticket.created_at, Ticket.status, Ticket.solved_at, Ticket.category, Ticket.requester_name,
+    Ticket.extra["post_url"].as_string(),
 )  # fmt: skip
 
 
@@ -285,4 +294,5 @@ def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
         amounts=tuple(str(amount["value"]) for amount in details["amounts"]),
         places=tuple(details["places"]),
         dates=tuple(details["dates"]),
+        opened_from=row[-2],
     )

@@ -36,6 +36,7 @@ class ComplaintFacts:
     author: str | None
     published_at: datetime | None
     category: str | None
+    url: str | None = None
     ticket_refs: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
@@ -53,6 +54,7 @@ class ComplaintFacts:
         published_at: datetime | None,
         category: str | None,
         identifiers: dict[str, Any],
+        url: str | None = None,
     ) -> ComplaintFacts:
         def strings(key: str) -> tuple[str, ...]:
             return tuple(str(item) for item in identifiers.get(key) or () if item)
@@ -67,6 +69,7 @@ class ComplaintFacts:
             author=author,
             published_at=published_at,
             category=category,
+            url=url,
             ticket_refs=strings("ticket_refs"),
             emails=strings("emails"),
             phones=strings("phones"),
@@ -92,6 +95,8 @@ class TicketFacts:
     amounts: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    # The public post watcher opened this ticket from, if it did (`post_url` of the ticket).
+    opened_from: str | None = None
 
 
 @dataclass

@@ -117,6 +117,7 @@ class Linker:
             published_at=post.published_at,
             category=complaint.category,
             identifiers=complaint.identifiers or {},
+            url=post.url,
         )
 
     def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:
