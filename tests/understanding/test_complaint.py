@@ -15,6 +15,8 @@ COMPLAINTS = [
     "Still waiting for the technician, third missed appointment. Unacceptable.",
     "nie dziala mi tv od tygodnia, zgloszenie wisi",
     "After two months they finally refunded me, but what a nightmare it was",
+    # Trouble said as "without" and "I pay", asked as a question.
+    "Netii TV bez połowy kanałów od 6.10, a płacę pełną cenę Ktoś ma podobnie?",
 ]
 NOT_COMPLAINTS = [
     "Netia otwiera nowy salon w Gdyni",
@@ -22,6 +24,7 @@ NOT_COMPLAINTS = [
     "Love the new app, paying bills takes seconds now",
     "Technik przyszedł punktualnie, wszystko działa, polecam",
     "Kupię używany router, tanio",
+    "Instalacja bez problemu, od 2.12 śmiga",
 ]
 
 

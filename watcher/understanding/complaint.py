@@ -163,13 +163,18 @@ RULES = (
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
             r"|freez\w*|stuck|suffer\w*|lie[ds]?|liars?|disgust\w*|shame\w*|mess|hate|fix\w*"
             r"|sorry|expect\w*|respon\w*|repl\w*|answer\w*|incomplete|barely|unable|explain"
-            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay)\b",
+            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|without)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
             r"|miesi\w*|godzin\w*|uszkodz\w*|niestety|masakra|dramat|zawyz\w*|naliczy\w*"
             r"|zle|zly|zla|fataln\w*|beznadziej\w*|tragedi\w*|tragiczn\w*|nieuczciw\w*"
-            r"|oszust\w*|odpowiedz\w*|kontakt\w*|pieniad\w*|zaplac\w*|zamowien\w*)\b",
+            r"|oszust\w*|odpowiedz\w*|kontakt\w*|pieniad\w*|zaplac\w*|zamowien\w*"
+            r"|placic|placimy|placisz|place (?:za|pelna|caly|cala)|oplat\w*)\b",
+            # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
+            r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
+            r"|zasiegu|dostepu|polaczenia|telefonu)\b",
+            r"\b(?:od|since) \d{1,2}[./]\d{1,2}\b",
         ),
         -2.0,
     ),
