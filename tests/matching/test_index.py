@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sklearn.feature_extraction.text import HashingVectorizer
 
+import watcher.matching.index as index_module
 from watcher.matching.facts import fold
 from watcher.matching.index import _ANALYZER, TicketIndex, _search_grams
 
@@ -70,3 +72,15 @@ def test_search_space_is_5_grams_and_short_numbers() -> None:
     assert " 12 " in _search_grams(_ANALYZER("ul. Długa 12")) and " tv " not in _search_grams(
         _ANALYZER("TV nie działa")
     )
+
+
+def test_edited_tickets_do_not_grow_the_index_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "COMPACT_MIN", 4)
+    index = _index()
+    for edit in range(20):
+        index.update([(2, f"Faktura za listopad zawyżona o {100 + edit} zł, proszę o korektę.")])
+        assert index.search(["zawyzona faktura za listopad"], 1)[0][0][0] == 2
+    assert len(index) == 5
+    assert index.stored < 5 + 8  # compacted along the way, not 5 + 20 rows
+    assert index.search(["technik nie przyszedl na instalacje"], 1)[0][0][0] == 3
+    assert index.similarity("modem miga, brak internetu", [1])[1] > 0.2

@@ -101,7 +101,9 @@ class MatchContext:
             if facts.customer_id is not None:
                 self.by_customer[facts.customer_id].add(facts.ticket_id)
             if _indexable(facts, now, self.limits.solved_window):
-                indexable.append((facts.ticket_id, facts.text))
+                # A status change alone leaves the indexed text as it is.
+                if old is None or old.text != facts.text or facts.ticket_id not in self.index:
+                    indexable.append((facts.ticket_id, facts.text))
             else:
                 stale.append(facts.ticket_id)
         self.index.remove(stale)

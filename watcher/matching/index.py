@@ -37,6 +37,10 @@ MAX_CHARS = 1500
 NGRAMS = (3, 5)
 SEARCH_LENGTH = 5
 QUERY_CACHE = 50_000
+# Rows of removed or replaced tickets are dropped once there are this many and they
+# are at least this share of the live ones.
+COMPACT_MIN = 1_000
+COMPACT_SHARE = 0.25
 CHUNK = 2_000
 THREADS = max(1, min(os.cpu_count() or 1, 4))
 
@@ -116,6 +120,11 @@ class _Space:
             self.blocks = []
         return self.tf
 
+    def keep(self, rows: np.ndarray) -> None:
+        """Keep only these rows (in this order); the document counts already exclude the rest."""
+        self.tf = self.matrix()[rows]
+        self.weighted = None
+
     def forget(self, rows: Sequence[int]) -> None:
         tf = self.matrix()
         for row in rows:
@@ -188,8 +197,31 @@ class TicketIndex:
         self._search.forget(rows)
         self._live[rows] = False
 
+    @property
+    def stored(self) -> int:
+        """Rows held, those of removed or replaced tickets included until compaction."""
+        return len(self._ids)
+
+    def _compact(self) -> None:
+        """Drop the rows of removed and replaced tickets once they are many.
+
+        A ticket whose text changes gets a new row; without this a long-running
+        process would grow with every edit.
+        """
+        dead = len(self._ids) - len(self._row_of)
+        if dead < COMPACT_MIN or dead < len(self._row_of) * COMPACT_SHARE:
+            return
+        rows = np.flatnonzero(self._live)
+        self._compare.keep(rows)
+        self._search.keep(rows)
+        self._ids = [self._ids[row] for row in rows]
+        self._row_of = {ticket_id: row for row, ticket_id in enumerate(self._ids)}
+        self._live = np.ones(len(self._ids), dtype=bool)
+
     def prepare(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Recompute the weights after changes (else the next search does it)."""
+        if self._compare.weighted is None:
+            self._compact()
         n = max(len(self._row_of), 1)
         return self._compare.prepare(self._live, n), self._search.prepare(self._live, n)
 
