@@ -52,6 +52,20 @@ def test_reasons_name_the_rules_and_the_model() -> None:
     assert any("does not work" in r for r in reasons)
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Three e-mails to support and I am still not getting any response", "no answer"),
+        ("The modem keeps dropping the connection every evening", "does not work"),
+        ("Streaming is so slow since the upgrade", "does not work"),
+        ("Honestly the worst customer service I have dealt with, liars", "abuse of the company"),
+        ("Najgorsza obsługa w mieście, to są naciągacze", "abuse of the company"),
+    ],
+)
+def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
+    assert any(rule in reason for reason in classify_complaint(text).reasons)
+
+
 def test_long_posts_take_bounded_time() -> None:
     guess = classify_complaint("Netia nie działa. " * 3000)
     assert guess.is_complaint

@@ -56,6 +56,10 @@ RULES = (
             r"\b(?:doesn'?t|does not|don'?t|isn'?t|not) work\w*\b",
             r"\bbrak (?:internetu|netu|sygnalu|polaczenia)\b",
             r"\bno (?:internet|service|signal|connection|broadband)\b",
+            r"\b(?:stopped|stops|keeps?) (?:working|crashing|freezing|dropping)\b",
+            r"\b(?:so|too|very|really|extremely) slow\b",
+            r"\b(?:issue|problem)s? with (?:my|the|your)\b",
+            r"\bnever (?:arrived|came|received|showed)\b",
         ),
         2.0,
     ),
@@ -89,6 +93,11 @@ RULES = (
             r"\bno (?:reply|answer|response|one came)\b",
             r"\bnot a single reply\b",
             r"\bbez odpowiedzi\b",
+            r"\bnot (?:getting|got|received|had) (?:any |a )?"
+            r"(?:response|reply|answer|call ?back)\b",
+            r"\b(?:haven'?t|hasn'?t|never) "
+            r"(?:heard back|got(?:ten)? (?:a |any )?(?:response|reply))\b",
+            r"\bno one (?:is )?(?:answer|respond|repl)\w*\b",
         ),
         1.5,
     ),
@@ -110,6 +119,19 @@ RULES = (
             r"\bnever showed\b",
             r"\bno-show\b",
             r"\bdidn'?t show\b",
+        ),
+        1.5,
+    ),
+    _rule(
+        "abuse of the company",
+        (
+            r"\b(?:you|u|y'?all) suck\b",
+            r"\b(?:lies|liars?|scam\w*|rip[- ]?off|crooks?|thieves)\b",
+            r"\b(?:worst|terrible|awful|horrible|pathetic|useless|appalling|disgraceful"
+            r"|unacceptable|ridiculous) (?:customer )?(?:service|company|experience|support"
+            r"|airline|app|delivery|store|product)\b",
+            r"\b(?:oszusci|zlodzieje|zlodziejstwo|naciagacze|naciagaja)\b",
+            r"\bnajgorsz\w* (?:firma|obsluga|operator|siec|sklep|dostawca)\b",
         ),
         1.5,
     ),
@@ -163,7 +185,7 @@ RULES = (
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
             r"|freez\w*|stuck|suffer\w*|lie[ds]?|liars?|disgust\w*|shame\w*|mess|hate|fix\w*"
             r"|sorry|expect\w*|respon\w*|repl\w*|answer\w*|incomplete|barely|unable|explain"
-            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|without)\b",
+            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|without|suck\w*)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
