@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold, ref_digits
+from watcher.matching.facts import (
+    Candidate,
+    ComplaintFacts,
+    TicketFacts,
+    fold,
+    plan_speed,
+    ref_digits,
+)
 from watcher.matching.features import (
     LEVELS,
     compare,
@@ -16,6 +23,7 @@ from watcher.matching.features import (
     text_level,
     time_level,
 )
+from watcher.understanding.identifiers import extract_identifiers
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
 
@@ -101,3 +109,15 @@ def test_compare_gives_every_feature_in_order() -> None:
     assert by_feature["reference"] == "exact"
     assert by_feature["category"] == "disagree"
     assert all(c.level in LEVELS[c.feature] for c in levels)
+
+
+def test_the_plan_is_the_highest_speed_named_and_a_shared_one_is_a_detail() -> None:
+    found = extract_identifiers("Płacę za 1 Gb/s, a wieczorem mam 40 Mb/s, plik 100 MB")
+    assert found["speeds"] == [1000, 40]
+    post = ComplaintFacts.from_identifiers(
+        1, text="", author=None, published_at=None, category=None, identifiers=found
+    )
+    assert post.plan == 1000
+    assert shared_details(post, ticket(plan=1000)) == ["plan 1000 Mb/s"]
+    assert shared_details(post, ticket(plan=300)) == []
+    assert plan_speed(["600", 150]) == 600 and plan_speed([]) is None

@@ -22,7 +22,14 @@ from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
 from watcher.identities import NORMALISERS
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold, ref_digits
+from watcher.matching.facts import (
+    Candidate,
+    ComplaintFacts,
+    TicketFacts,
+    fold,
+    plan_speed,
+    ref_digits,
+)
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
 from watcher.understanding.identifiers import extract_details
@@ -296,5 +303,6 @@ def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
         amounts=tuple(str(amount["value"]) for amount in details["amounts"]),
         places=tuple(details["places"]),
         dates=tuple(details["dates"]),
+        plan=plan_speed(details["speeds"]),
         opened_from=row[-2],
     )

@@ -7,6 +7,7 @@ these, so it is tested without a database.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,13 @@ def ref_digits(reference: str) -> str:
     return "".join(_DIGITS.findall(reference))
 
 
+def plan_speed(speeds: Iterable[Any]) -> int | None:
+    """The plan among the speeds a text names: the highest ("paying for 300 Mb/s and
+    getting 20 Mbps"); what a line really delivers is below what was sold."""
+    values = [int(speed) for speed in speeds if str(speed).isdigit()]
+    return max(values) if values else None
+
+
 @dataclass(frozen=True)
 class ComplaintFacts:
     """What a public complaint tells about its ticket."""
@@ -43,6 +51,7 @@ class ComplaintFacts:
     amounts: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    plan: int | None = None  # speed of the plan, Mb/s
 
     @classmethod
     def from_identifiers(
@@ -76,6 +85,7 @@ class ComplaintFacts:
             amounts=tuple(a for a in amounts if a and a != "None"),
             places=strings("places"),
             dates=strings("dates"),
+            plan=plan_speed(identifiers.get("speeds") or ()),
         )
 
 
@@ -95,6 +105,7 @@ class TicketFacts:
     amounts: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    plan: int | None = None  # speed of the plan, Mb/s
     # The public post watcher opened this ticket from, if it did (`post_url` of the ticket).
     opened_from: str | None = None
 

@@ -92,7 +92,7 @@ def _amount(value: str) -> Decimal | None:
 
 
 def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
-    """Amounts, places and dates the post and the ticket both name."""
+    """Amounts, places, dates and the plan (its speed) the post and the ticket both name."""
     shared: list[str] = []
     ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
     shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
@@ -100,6 +100,8 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     shared.extend(f"place {p}" for p in complaint.places if fold(p) in ticket_places)
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
     shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
+    if complaint.plan is not None and complaint.plan == ticket.plan:
+        shared.append(f"plan {complaint.plan} Mb/s")
     return shared
 
 

@@ -26,6 +26,7 @@ KEYS = (
     "durations",
     "dates",
     "places",
+    "speeds",
 )
 
 _REF_WORDS = re.compile(
@@ -43,6 +44,12 @@ _CONTRACT = re.compile(
 )
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b")
 _PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)48[\s-]?)?\d{3}[\s-]?\d{3}[\s-]?\d{3}(?![\w])")
+# Internet speeds ("300 Mb/s", "1 Gbps", "600 mega"): a plan names one, a complaint
+# about speed names the plan and what it really gets.
+_SPEED = re.compile(
+    r"\b(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:(g)(?:b/s|bps|bit\w*|iga)|(?:mb/s|mbps|mbit\w*|mega))(?!\w)",
+    re.IGNORECASE,
+)
 _AMOUNT_AFTER = re.compile(
     r"(?<![\w.,])(\d{1,7}(?:[.,]\d{1,2})?)\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b",
     re.IGNORECASE,
@@ -275,15 +282,29 @@ def _cities(text: str) -> list[str]:
     return found
 
 
+def _speeds(text: str) -> list[int]:
+    """Speeds named in a text, in Mb/s, in order of appearance."""
+    speeds = []
+    for number, giga in _SPEED.findall(text):
+        value = float(number.replace(",", "."))
+        speeds.append(round(value * 1000) if giga else round(value))
+    return _unique([speed for speed in speeds if speed > 0])
+
+
 def extract_durations(text: str) -> list[dict[str, Any]]:
     """Only the durations of a text ("od 3 tygodni", "for a week"): what severity needs."""
     return _unique(_durations(text[:MAX_CHARS]))
 
 
 def extract_details(text: str) -> dict[str, list[Any]]:
-    """Only the amounts, dates and places of a text: what the matcher compares on a ticket."""
+    """Only the amounts, dates, places and speeds of a text: what the matcher compares."""
     text = text[:MAX_CHARS]
-    return {"amounts": _amounts(text), "dates": _unique(_dates(text)), "places": _places(text)}
+    return {
+        "amounts": _amounts(text),
+        "dates": _unique(_dates(text)),
+        "places": _places(text),
+        "speeds": _speeds(text),
+    }
 
 
 def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str, list[Any]]:
@@ -309,4 +330,5 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         "durations": extract_durations(text),
         "dates": _unique(_dates(text)),
         "places": _places(text),
+        "speeds": _speeds(text),
     }
