@@ -3,9 +3,12 @@
     python -m watcher.matching.fit eval/matching/dev [--out watcher/matching/weights.json]
 
 The set is a folder with tickets.csv, posts.jsonl and gold.jsonl (the formats
-of `watcher eval`). The whole path runs on a temporary database: posts are
-understood as in production, every candidate of a gold complaint becomes a
-labelled pair (right ticket or not), and each level's weight is log2(m/u).
+of `watcher eval`). Posts are understood as in production on a temporary
+database; every candidate a gold complaint has as of its post's time (the
+tickets open or recently solved then, as a live run and `watcher eval` see
+them) becomes a labelled pair (right ticket or not), and each level's weight
+is log2(m/u). Nothing depends on the day the fit is run, nor on the weights
+it replaces.
 Fit on the `dev` half only; the `test` half is for the figures reported.
 """
 
@@ -14,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -53,15 +55,19 @@ def labelled_pairs(folder: Path, config_path: str | None) -> list[tuple[list[Com
             session.flush()
             understand_posts(session, config)
             session.flush()
-            linker = Linker(config, weights=Weights(prior=0.0, levels={}, meta={}))
-            linker.context.refresh(session, datetime.now(UTC))
-            rows = session.execute(select(Complaint, Post.external_id).join(Post)).all()
-            for complaint, external_id in rows:
+            query = select(Complaint, Post.external_id, Post.published_at).join(Post)
+            rows = session.execute(query).all()
+            latest = max((at for _, _, at in rows if at is not None), default=None)
+            for complaint, external_id, published_at in rows:
                 truth = gold.get(external_id)
                 if not truth or not truth.get("is_complaint") or not truth.get("about_brand"):
                     continue
-                if truth.get("duplicate_of"):
+                moment = published_at or latest
+                if truth.get("duplicate_of") or moment is None:
                     continue
+                # The candidates as of the post's time, as a live run would have them.
+                linker = Linker(config, weights=Weights(prior=0.0, levels={}, meta={}))
+                linker.context.refresh(session, moment)
                 for candidate, levels in linker.compared(complaint):
                     pairs.append((levels, candidate.ticket.external_id == truth.get("ticket_id")))
         engine.dispose()

@@ -1,0 +1,45 @@
+"""Fitting the weights: pairs are labelled as of each post's time, whatever the day."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from watcher.matching.fit import labelled_pairs
+
+HEADER = (
+    "id,subject,description,status,priority,category,customer_id,requester_name,"
+    "requester_email,requester_phone,requester_handles,customer_tier,created_at,"
+    "first_response_at,solved_at,channel,compensation,tags"
+)
+TICKETS = [
+    # Solved long before today, but two days after it was opened: recent for the post.
+    "NT-1,Faktura zawyżona,Faktura za styczeń zawyżona o 79 zł. Proszę o korektę.,solved,"
+    "normal,billing,C1,Anna Nowak,anna@example.pl,,,standard,2024-01-10T10:00:00Z,"
+    "2024-01-10T12:00:00Z,2024-01-12T10:00:00Z,email,,billing",
+    "NT-2,Brak internetu,Od wczoraj nie działa internet na Długiej.,open,normal,outage,C2,"
+    "Jan Lis,jan@example.pl,,,standard,2024-01-09T10:00:00Z,,,phone,,outage",
+]
+POST = {
+    "source": "forum",
+    "external_id": "p1",
+    "url": "https://forum.example/p1",
+    "author": "someone",
+    "published_at": "2024-01-11T09:00:00Z",
+    "text": "Netia, faktura za styczeń zawyżona o 79 zł i nikt nie odpisuje, skandal",
+}
+
+
+def test_pairs_are_labelled_as_of_the_posts_time(tmp_path: Path) -> None:
+    (tmp_path / "tickets.csv").write_text("\n".join([HEADER, *TICKETS]) + "\n", encoding="utf-8")
+    (tmp_path / "posts.jsonl").write_text(json.dumps(POST) + "\n", encoding="utf-8")
+    gold = {"external_id": "p1", "is_complaint": True, "about_brand": True, "ticket_id": "NT-1"}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    config = tmp_path / "watcher.toml"
+    config.write_text('[[brands]]\nname = "Netia"\naliases = ["Netia"]\n', encoding="utf-8")
+    pairs = labelled_pairs(tmp_path, str(config))
+    right = [dict((c.feature, c.level) for c in levels) for levels, is_right in pairs if is_right]
+    # At today's date NT-1 would be solved two years ago and out of the text index.
+    assert len(right) == 1
+    assert right[0]["text"] != "none"
+    assert len(pairs) == 2
