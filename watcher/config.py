@@ -202,8 +202,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MATCH_LINK_THRESHOLD",
-        0.0,
-        "Score (log2 odds) at or above which the best candidate is linked; 0 is even odds.",
+        -1.0,
+        "Score (log2 odds) at or above which the best candidate, clear of the runner-up by "
+        "MATCH_MARGIN, is linked (chosen on eval dev).",
         kind="float",
         toml="matching.link_threshold",
     ),

@@ -34,7 +34,7 @@ REVIEW_CANDIDATES = 3
 
 @dataclass(frozen=True)
 class Thresholds:
-    link: float = 0.0
+    link: float = -1.0
     margin: float = 2.0
     review: float = -1.5
 
