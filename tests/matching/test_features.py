@@ -91,6 +91,9 @@ def test_status_levels() -> None:
     assert status_level(recent, published) == "solved_recently"
     old = ticket(status="closed", solved_at=published - timedelta(days=50))
     assert status_level(old, published) == "solved_long_ago"
+    # Solved after the post (read later, or an export of today's state): open when written.
+    later = ticket(status="solved", solved_at=published + timedelta(days=2))
+    assert status_level(later, published) == "open"
 
 
 def test_shared_details_compare_amounts_places_and_dates() -> None:

@@ -63,7 +63,10 @@ def time_level(published_at: datetime | None, created_at: datetime) -> str:
 
 
 def status_level(ticket: TicketFacts, published_at: datetime | None) -> str:
+    """The ticket's state when the post was written: one solved since was open then."""
     if ticket.status not in ("solved", "closed") or ticket.solved_at is None:
+        return "open"
+    if published_at is not None and ticket.solved_at > published_at:
         return "open"
     if published_at is None or published_at - ticket.solved_at <= SOLVED_RECENTLY:
         return "solved_recently"
