@@ -365,3 +365,35 @@ def test_a_ticket_opened_from_the_post_is_not_its_candidate(
     again.run(seeded, now=soon)
     assert opened.id not in {s.ticket.ticket_id for s in again.rank(complaint)}
     assert _decision(seeded, "p-none")["decision"] == "new_ticket"
+
+
+def test_a_ticket_opened_from_a_post_is_a_candidate_only_for_its_author(
+    seeded: Session, linker: Linker
+) -> None:
+    post = seeded.scalar(select(Post).where(Post.external_id == "p-none"))
+    assert post is not None
+    post.url = "https://forum.example/t/1"
+    complaint = _complaint(seeded, "p-none", category="equipment")
+    soon = post.published_at + timedelta(minutes=10)
+    linker.run(seeded, now=soon)
+    act_on_complaint(seeded, complaint, linker.config, now=soon)
+    opened = complaint.decision_ticket_id
+    text = post.text
+    store_posts(
+        seeded,
+        [
+            _post("p-copy", text, author="neighbour", url="https://forum.example/t/2"),
+            _post(
+                "p-again", text + " Dalej nic.", author="someone", url="https://forum.example/t/3"
+            ),
+        ],
+    )
+    seeded.flush()
+    copy = _complaint(seeded, "p-copy", category="equipment")
+    again = _complaint(seeded, "p-again", category="equipment")
+    later = Linker(linker.config, weights=linker.weights)
+    later.context.refresh(seeded, soon + timedelta(minutes=5))
+    # Another person's words copied, or the same outage: that person's ticket is not theirs.
+    assert opened not in {s.ticket.ticket_id for s in later.rank(copy)}
+    # The author who opened it, writing again, may well be talking about it.
+    assert opened in {s.ticket.ticket_id for s in later.rank(again)}

@@ -153,15 +153,22 @@ class MatchContext:
         """
         found: dict[int, Candidate] = {}
 
-        def own(ticket_id: int) -> bool:
-            # A ticket watcher opened from this very post repeats the post: it is no evidence
-            # of which ticket the post is about, and matching it would close a loop.
-            opened_from = self.tickets[ticket_id].opened_from
-            return opened_from is not None and opened_from == complaint.url
+        def excluded(ticket_id: int) -> bool:
+            # A ticket watcher opened from a public post holds that post's words. From this
+            # very post it is no evidence of which ticket the post is about (and matching it
+            # would close a loop); from another named author's post it is that stranger's
+            # ticket, however alike the words (the same outage, a copied post).
+            ticket = self.tickets[ticket_id]
+            if ticket.opened_from is None:
+                return False
+            if ticket.opened_from == complaint.url:
+                return True
+            opener, author = ticket.customer_name, complaint.author
+            return bool(opener and author and fold(opener) != fold(author))
 
         def add(ticket_id: int, channel: str) -> Candidate:
             candidate = found.get(ticket_id)
-            if candidate is None and own(ticket_id):
+            if candidate is None and excluded(ticket_id):
                 return Candidate(self.tickets[ticket_id])  # proposed, then dropped
             if candidate is None:
                 candidate = found[ticket_id] = Candidate(self.tickets[ticket_id])
