@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import Settings, default_settings
 
 from watcher.spiders import settings as defaults
 from watcher.spiders.forum import ForumSpider
@@ -42,7 +42,11 @@ def main() -> int:
     if source.get("concurrency") is not None:
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", max(1, int(source["concurrency"])))
     settings.set("DOWNLOAD_WARNSIZE", min(settings.getint("DOWNLOAD_MAXSIZE"), 10_000_000))
-    process = CrawlerProcess(settings, install_root_handler=False)
+    if hasattr(default_settings, "LOG_INSTALL_ROOT_HANDLER"):  # Scrapy >= 2.13
+        settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+        process = CrawlerProcess(settings)
+    else:
+        process = CrawlerProcess(settings, install_root_handler=False)
     if source["type"] == "forum":
         selectors = forum_selectors(source.get("preset"), source.get("selectors"))
         process.crawl(ForumSpider, source=source, selectors=selectors)
