@@ -125,6 +125,8 @@ def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
     assert w["identity"]["shared"] < w["identity"]["exact"]  # a shared handle proves little
     assert w["text"]["high"] > w["text"]["none"]
     assert w["category"]["disagree"] < 0
+    # A post soon after its ticket is at least as telling as one weeks later.
+    assert w["time"]["days_0_3"] >= w["time"]["days_3_21"] > w["time"]["days_21_90"]
 
 
 def _scored(ticket_id: int, total: float) -> Scored:

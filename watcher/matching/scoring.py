@@ -96,6 +96,10 @@ ORDERED: dict[str, tuple[str, ...]] = {
     "text": ("none", "low", "medium", "high"),
     "details": ("none", "one", "two_plus"),
     "reference": ("none", "near", "exact"),
+    # Within the window, the sooner after the ticket was opened the likelier a post is
+    # about it. ("older": a ticket still open after months, which may be just what a
+    # customer finally goes public about, is left to its own estimate.)
+    "time": ("days_21_90", "days_3_21", "days_0_3"),
 }
 
 
