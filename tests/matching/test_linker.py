@@ -346,19 +346,27 @@ def test_inflected_name_in_the_text_finds_the_customer(seeded: Session, linker: 
     assert "identity" in ranked[0].candidate.channels
 
 
+def _ticket_opened_from_a_post(
+    session: Session, linker: Linker
+) -> tuple[Post, Complaint, datetime, Ticket]:
+    """p-none becomes a new ticket, read and acted on within minutes of being posted
+    (so the ticket is as old as the post)."""
+    post = session.scalar(select(Post).where(Post.external_id == "p-none"))
+    assert post is not None
+    post.url = "https://forum.example/t/1"
+    complaint = _complaint(session, "p-none", category="equipment")
+    soon = post.published_at + timedelta(minutes=10)
+    linker.run(session, now=soon)
+    act_on_complaint(session, complaint, linker.config, now=soon)
+    opened = session.get(Ticket, complaint.decision_ticket_id)
+    assert opened is not None and opened.external_id.startswith("W-")
+    return post, complaint, soon, opened
+
+
 def test_a_ticket_opened_from_the_post_is_not_its_candidate(
     seeded: Session, linker: Linker
 ) -> None:
-    post = seeded.scalar(select(Post).where(Post.external_id == "p-none"))
-    assert post is not None
-    post.url = "https://forum.example/t/1"
-    complaint = _complaint(seeded, "p-none", category="equipment")
-    # Read and acted on within minutes of being posted: the new ticket is as old as the post.
-    soon = post.published_at + timedelta(minutes=10)
-    linker.run(seeded, now=soon)
-    act_on_complaint(seeded, complaint, linker.config, now=soon)
-    opened = seeded.get(Ticket, complaint.decision_ticket_id)
-    assert opened is not None and opened.external_id.startswith("W-")
+    _, complaint, soon, opened = _ticket_opened_from_a_post(seeded, linker)
     # Its story grew, say: the post is matched again, now beside the ticket made from it.
     complaint.needs_matching = True
     again = Linker(linker.config, weights=linker.weights)
@@ -370,21 +378,16 @@ def test_a_ticket_opened_from_the_post_is_not_its_candidate(
 def test_a_ticket_opened_from_a_post_is_a_candidate_only_for_its_author(
     seeded: Session, linker: Linker
 ) -> None:
-    post = seeded.scalar(select(Post).where(Post.external_id == "p-none"))
-    assert post is not None
-    post.url = "https://forum.example/t/1"
-    complaint = _complaint(seeded, "p-none", category="equipment")
-    soon = post.published_at + timedelta(minutes=10)
-    linker.run(seeded, now=soon)
-    act_on_complaint(seeded, complaint, linker.config, now=soon)
-    opened = complaint.decision_ticket_id
-    text = post.text
+    post, _, soon, opened = _ticket_opened_from_a_post(seeded, linker)
     store_posts(
         seeded,
         [
-            _post("p-copy", text, author="neighbour", url="https://forum.example/t/2"),
+            _post("p-copy", post.text, author="neighbour", url="https://forum.example/t/2"),
             _post(
-                "p-again", text + " Dalej nic.", author="someone", url="https://forum.example/t/3"
+                "p-again",
+                post.text + " Dalej nic.",
+                author="someone",
+                url="https://forum.example/t/3",
             ),
         ],
     )
@@ -394,6 +397,6 @@ def test_a_ticket_opened_from_a_post_is_a_candidate_only_for_its_author(
     later = Linker(linker.config, weights=linker.weights)
     later.context.refresh(seeded, soon + timedelta(minutes=5))
     # Another person's words copied, or the same outage: that person's ticket is not theirs.
-    assert opened not in {s.ticket.ticket_id for s in later.rank(copy)}
+    assert opened.id not in {s.ticket.ticket_id for s in later.rank(copy)}
     # The author who opened it, writing again, may well be talking about it.
-    assert opened in {s.ticket.ticket_id for s in later.rank(again)}
+    assert opened.id in {s.ticket.ticket_id for s in later.rank(again)}
