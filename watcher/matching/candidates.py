@@ -175,7 +175,7 @@ class MatchContext:
             candidate.channels.add(channel)
             return candidate
 
-        exact, shared, named = self._customers_of(complaint)
+        exact, shared, named = self.customers_of(complaint)
         # The strongest identity evidence wins for each ticket: exact > shared > name.
         for level, customers in (("name", named), ("shared", shared), ("exact", exact)):
             for customer_id in customers:
@@ -219,7 +219,7 @@ class MatchContext:
                 candidate.reference = "other"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
-    def _customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:
+    def customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:
         """Customers the author is: by a unique identity, by one several share, by name."""
         keys = [("email", NORMALISERS["email"](e)) for e in complaint.emails]
         keys += [("phone", NORMALISERS["phone"](p)) for p in complaint.phones]

@@ -23,7 +23,7 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
-from watcher.understanding.stories import _title_key, _url_key, merge_stories
+from watcher.understanding.stories import merge_stories, same_item
 
 MACHINE = "watcher"
 DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "duplicate")
@@ -205,7 +205,7 @@ class Linker:
             earlier = _story_earlier(session, complaint)
             # Identity is only worth resolving when there is a story decision to inherit.
             customers = (
-                self.context._customers_of(self.facts(complaint))[0]
+                self.context.customers_of(self.facts(complaint))[0]
                 if any(c.decision in STORY_DECISIONS for c in earlier)
                 else set()
             )
@@ -333,19 +333,12 @@ def _repeats(post: Post, tellings: Sequence[Post], owner: int | None, customers:
     """
     if customers and owner is not None:
         return owner in customers
-    if any(_same_item(post, told) for told in tellings):
+    if any(same_item(post, told) for told in tellings):
         return True
     if not post.author:
         return True
     author = post.author.casefold()
     return any(told.author is not None and told.author.casefold() == author for told in tellings)
-
-
-def _same_item(a: Post, b: Post) -> bool:
-    """The same URL or the same title: one item seen twice, not two people's posts."""
-    url = _url_key(a.url)
-    title = _title_key(a.title)
-    return bool(url and url == _url_key(b.url)) or bool(title and title == _title_key(b.title))
 
 
 def _sync_matches(session: Session, complaint: Complaint, decision: Decision) -> None:

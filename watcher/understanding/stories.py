@@ -53,12 +53,20 @@ def _url_key(url: str | None) -> str | None:
     return url.rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
-def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str | None:
-    """Why two posts tell the same story, or None."""
+def same_item(a: Post, b: Post) -> str | None:
+    """ "same URL" or "same title" when two posts are one item seen twice, else None."""
     if _url_key(a.url) and _url_key(a.url) == _url_key(b.url):
         return "same URL"
     if _title_key(a.title) and _title_key(a.title) == _title_key(b.title):
         return "same title"
+    return None
+
+
+def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str | None:
+    """Why two posts tell the same story, or None."""
+    item = same_item(a, b)
+    if item:
+        return item
     same_author = bool(a.author and b.author and a.author.casefold() == b.author.casefold())
     if same_author and a.url and b.url and a.url.split("#")[0] == b.url.split("#")[0]:
         return "same author in the same thread"
