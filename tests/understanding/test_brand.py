@@ -21,6 +21,9 @@ NETIA = [Brand(name="Netia", aliases=("Netia", "Dropss"), exclude=("Netia Park",
         "Nеtia nie działa",  # Cyrillic е
         "Ne\u200btia nie działa",  # zero-width space
         "<b>Netia</b> &amp; ja",
+        "@Netia_pl dalej cisza",  # the brand's accounts
+        "@NetiaSA a technik nie przyszedł",
+        "#netia_awaria trzeci dzień",
     ],
 )
 def test_inflected_and_disguised_forms_count(text: str) -> None:
@@ -28,7 +31,10 @@ def test_inflected_and_disguised_forms_count(text: str) -> None:
     assert found.about_brand and found.brand == "Netia", found
 
 
-@pytest.mark.parametrize("text", ["internetia sklep", "Netiaczek", "Orange nie działa", "🙂🙂", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["internetia sklep", "Netiaczek", "Orange nie działa", "🙂🙂", "", "mail@internetia.pl"],
+)
 def test_other_words_do_not(text: str) -> None:
     assert not find_brand(text, NETIA).about_brand
 

@@ -1,10 +1,10 @@
 """Is a post about a watched brand? Aliases with Polish inflection, exclusions, competitors.
 
 Matching runs on the normalised, diacritics-folded text, so "Netię", "Netie",
-"NETII" and a "Nеtia" spelled with a Cyrillic е all count, while "Netiaczek"
-or "internetia" do not. A post that names the brand only in passing while its
-grievance is with a competitor ("switched from Netia to Orange and Orange is
-down") is not about the brand.
+"NETII", a "Nеtia" spelled with a Cyrillic е and the accounts "@Netia_pl" and
+"@NetiaSA" all count, while "Netiaczek" or "internetia" do not. A post that
+names the brand only in passing while its grievance is with a competitor
+("switched from Netia to Orange and Orange is down") is not about the brand.
 """
 
 from __future__ import annotations
@@ -69,7 +69,11 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     folded = _fold_phrase(alias)
     stem = folded[:-1] if len(folded) > 3 and folded[-1] in "aeo" else folded
     endings = "|".join(sorted({folded[len(stem) :], *_ENDINGS}, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-]){re.escape(stem)}(?:{endings})(?![\w-])")
+    # "_" separates too ("@netia_pl", "#netia_awaria"), and an @handle that starts with the
+    # alias is the brand's account ("@NetiaSA").
+    word = rf"(?<![^\W_])(?<!-){re.escape(stem)}(?:{endings})(?![^\W_]|-)"
+    handle = rf"(?<=@){re.escape(folded)}\w*"
+    return re.compile(rf"{word}|{handle}")
 
 
 def _found(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
