@@ -11,6 +11,7 @@ from watcher.matching.facts import Candidate, TicketFacts
 from watcher.matching.features import LEVELS, Comparison
 from watcher.matching.linker import Decision, Scored, Thresholds, decide
 from watcher.matching.scoring import (
+    Evidence,
     Score,
     Weights,
     _monotone,
@@ -141,6 +142,15 @@ def _scored(ticket_id: int, total: float) -> Scored:
         None,
     )
     return Scored(Candidate(ticket), Score(total, ()))
+
+
+def test_a_known_customer_below_the_review_threshold_is_reviewed_not_a_new_ticket() -> None:
+    shared = Scored(_scored(2, -4.0).candidate, Score(-4.0, (Evidence("identity", "shared", 0.0),)))
+    stranger = _scored(1, -2.0)
+    thresholds = Thresholds(link=6.6, margin=3.3, review=0)
+    decision = decide([stranger, shared], thresholds)
+    assert decision.kind == "review" and decision.best is shared
+    assert decide([stranger], thresholds).kind == "new_ticket"
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,10 @@ DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "du
 # Decisions a later post of the same story inherits.
 STORY_DECISIONS = ("linked", "review", "new_ticket")
 REVIEW_CANDIDATES = 3
+IDENTIFYING = {
+    ("identity", "exact"), ("identity", "shared"), ("identity", "name"),
+    ("reference", "exact"), ("reference", "near"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,11 +69,24 @@ class Decision:
     reason: str = ""
 
 
+def _identifies(item: Scored) -> bool:
+    """The author is this ticket's customer, or may be, or the post cites it."""
+    return any((e.feature, e.level) in IDENTIFYING for e in item.score.evidence)
+
+
 def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     """linked, review or new_ticket for a brand complaint's scored candidates."""
     ranked = sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
-    if not ranked or ranked[0].score.total < thresholds.review:
-        return Decision("new_ticket", reason="no credible ticket")
+    if not ranked:
+        return Decision("new_ticket", reason="no candidate ticket")
+    if ranked[0].score.total < thresholds.review:
+        known = next((s for s in ranked if _identifies(s)), None)
+        if known is None:
+            return Decision("new_ticket", reason="no credible ticket")
+        # A customer we know (a shared handle, a name, a cited number): a person decides
+        # between their tickets rather than a duplicate ticket being opened.
+        rest = tuple(s for s in ranked if s is not known)
+        return Decision("review", known, rest, reason="the author may be a known customer")
     best, rest = ranked[0], tuple(ranked[1:])
     gap = best.score.total - rest[0].score.total if rest else float("inf")
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
