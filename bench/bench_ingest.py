@@ -35,7 +35,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import platform
 import random
 import re
 import resource
@@ -53,14 +52,13 @@ from email.utils import format_datetime
 from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
-from bench_ticket_import import revision
+from bench_ticket_import import machine
 
 THREADS = 250
 POSTS_PER_THREAD = 20
@@ -167,6 +165,9 @@ SMILIES = (
     ' <img class="smilies" src="./images/smilies/icon_mad.gif" alt=":x" title="Mad">',
     ' <img class="smilies" src="./images/smilies/icon_e_wink.gif" alt=";)" title="Wink">',
 )  # fmt: skip
+
+# Versions printed with the results: the crawl and feed paths depend on these.
+PACKAGES = ("scrapy", "twisted", "feedparser", "sqlalchemy", "httpx")
 
 
 def _fill(template: str, rng: random.Random) -> str:
@@ -1029,28 +1030,6 @@ def feed_part(args: argparse.Namespace, workdir: Path) -> list[str]:
 # --- main ----------------------------------------------------------------------------------
 
 
-def machine() -> list[tuple[str, str]]:
-    cpu = "?"
-    with open("/proc/cpuinfo", encoding="utf-8") as info:
-        for line in info:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}"
-        for name in ("scrapy", "twisted", "feedparser", "sqlalchemy", "httpx")
-    )
-    return [
-        ("nproc", f"{len(os.sched_getaffinity(0))} (cpu_count {os.cpu_count()}), {cpu}"),
-        ("python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("sqlite", sqlite3.sqlite_version),
-        ("packages", versions),
-        ("os", platform.platform()),
-        ("watcher", revision()),
-        ("load", "load average at start {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())),
-    ]
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("forum", "feed", "both"), default="both")
@@ -1072,7 +1051,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.bare_spider:
         return bare_spider_child()
-    for key, value in machine():
+    for key, value in machine(PACKAGES):
         print(f"{key:<10}{value}")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)

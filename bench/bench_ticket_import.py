@@ -611,20 +611,24 @@ def run_import(label: str, name: str, db_url: str, csv_path: Path, rows: int, wo
     return Run(label, rows, seconds, rss, (created, updated, unchanged, skipped))
 
 
-def machine() -> list[tuple[str, str]]:
+def machine(packages: Sequence[str] = ("sqlalchemy",)) -> list[tuple[str, str]]:
+    """What a benchmark ran on, for its output: cores, versions, revision, load."""
     cpu = "?"
     with open("/proc/cpuinfo", encoding="utf-8") as info:
         for line in info:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in packages)
     return [
         ("nproc", f"{len(os.sched_getaffinity(0))} (cpu_count {os.cpu_count()}), {cpu}"),
         ("python", f"{platform.python_implementation()} {platform.python_version()}"),
         ("sqlite", sqlite3.sqlite_version),
-        ("sqlalchemy", metadata.version("sqlalchemy")),
+        ("packages", versions),
         ("os", platform.platform()),
         ("watcher", revision()),
+        # Figures taken while other jobs share the cores are not comparable.
+        ("load", "load average at start {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())),
     ]
 
 
