@@ -68,11 +68,19 @@ def test_eval_matches_as_of_the_posts_time(tmp_path: Path) -> None:
     (tmp_path / "gold.jsonl").write_text(json.dumps(gold | {"ticket_id": "NT-20001"}) + "\n")
     result = run(
         "eval", "--tickets", "tickets.csv", "--posts", "posts.jsonl", "--gold", "gold.jsonl",
-        "--json",
+        "--json", "--keep-db", "kept.db",
     )  # fmt: skip
     figures = json.loads(result.output)
     assert figures["confusion"] == {"linked -> linked": 1}
     assert figures["links"]["tp"] == 1
+    # The kept database holds the decisions, for `watcher explain`.
+    explained = run("explain", "p1", "--db", f"sqlite:///{tmp_path / 'kept.db'}").output
+    assert "decision linked, ticket NT-20001" in explained
+    again = CliRunner().invoke(
+        cli, ["eval", "--tickets", "tickets.csv", "--posts", "posts.jsonl", "--gold",
+              "gold.jsonl", "--keep-db", "kept.db"],
+    )  # fmt: skip
+    assert again.exit_code != 0 and "already exists" in again.output
 
 
 def test_explain_names_the_post_a_duplicate_repeats(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -139,12 +140,26 @@ def _explain_one(session: Session, linker: Linker, complaint: Complaint, runners
 @click.option("--posts", "posts_path", required=True, type=click.Path(path_type=Path))
 @click.option("--gold", "gold_path", required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--keep-db",
+    "keep_db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also keep the evaluation database as this new SQLite file, to look at the "
+    "decisions with `watcher explain --db sqlite:///PATH`.",
+)
 @common_options
 @pass_state
 def eval_command(
-    state: State, tickets_path: Path, posts_path: Path, gold_path: Path, as_json: bool
+    state: State,
+    tickets_path: Path,
+    posts_path: Path,
+    gold_path: Path,
+    as_json: bool,
+    keep_db: Path | None,
 ) -> None:
     """Run the whole path on a fresh temporary database and score it against gold labels."""
+    if keep_db is not None and keep_db.exists():
+        raise InputError(f"{keep_db} already exists; give --keep-db a new file name")
     gold = read_gold(gold_path)
     config = state.config()
     tickets = read_tickets(tickets_path, default_tz=config.timezone)
@@ -163,6 +178,8 @@ def eval_command(
             replay_posts(session, config, posts.records)
             rows = list(export_decisions(session))
         engine.dispose()
+        if keep_db is not None:
+            shutil.copyfile(Path(tmp) / "eval.db", keep_db)
     result = evaluate(rows, gold)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
