@@ -105,6 +105,46 @@ def test_shared_details_compare_amounts_places_and_dates() -> None:
     )
 
 
+def post_about(text: str) -> ComplaintFacts:
+    found = extract_identifiers(text)
+    return ComplaintFacts.from_identifiers(
+        1, text=text, author=None, published_at=None, category=None, identifiers=found
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Technik nie przyszedł, mieszkam na Grochowskiej, dzwoniłem 5 razy",  # inflected
+        "technik nie przyszedl, adres grochowska 12 m. 4",  # lowercase, with a house number
+        "Czekam od tygodnia, ul. Grochowskiej 12",  # "ul." and inflected
+        "No-show again at Grochowska, third time",  # an English post
+    ],
+)
+def test_a_ticket_street_named_in_the_post_in_any_case_is_a_shared_place(text: str) -> None:
+    street = ticket(places=("Grochowska", "Warszawa"))
+    [shared] = shared_details(post_about(text), street)
+    assert shared in ("place Grochowska", "place Grochowskiej")  # as the post names it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Długo czekam na technika, nikt nie dzwoni",  # "Długa" street, a sentence's first word
+        "dluga historia, nikt nie dzwoni",  # lowercase, no house number
+        "Mieszkam na Grochowskiej",  # another street
+    ],
+)
+def test_common_words_and_other_streets_are_not_the_ticket_street(text: str) -> None:
+    assert shared_details(post_about(text), ticket(places=("Długa",))) == []
+
+
+def test_a_multi_word_street_needs_all_its_words() -> None:
+    street = ticket(places=("Jedności Narodowej",))
+    assert shared_details(post_about("Awaria na Jedności Narodowej od rana"), street)
+    assert not shared_details(post_about("Awaria, brak Jedności w zespole"), street)
+
+
 def test_compare_gives_every_feature_in_order() -> None:
     levels = compare(complaint(category="billing"), Candidate(ticket(), reference="exact"))
     assert [c.feature for c in levels] == list(LEVELS)

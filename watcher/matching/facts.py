@@ -10,12 +10,25 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
+# Polish case endings of street names (nouns and adjectives), longest first:
+# "Grochowska", "na Grochowskiej", "os. Kalinowe", "na Kalinowym" share a stem.
+_PLACE_ENDINGS = sorted(
+    ["iego", "iej", "ich", "ych", "ymi", "imi", "ego", "emu", "owi", "ej", "ą", "ę",
+     "im", "ym", "om", "ie", "a", "e", "i", "o", "u", "y"],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_PLACE_TOKEN = re.compile(r"\w+")
+_SENTENCE_END = frozenset(".!?\n:;\"'#(")
+# How far into a post street names are looked for (bounded time on long posts).
+MENTION_CHARS = 5000
 
 
 def fold(text: str) -> str:
@@ -26,6 +39,48 @@ def fold(text: str) -> str:
 def ref_digits(reference: str) -> str:
     """The number in a ticket reference: 'NT-10234', '#10234' and '10234' agree."""
     return "".join(_DIGITS.findall(reference))
+
+
+@lru_cache(maxsize=1 << 16)
+def place_stem(word: str) -> str:
+    """A folded street-name word without its case ending; numbers stay as they are."""
+    word = fold(word)
+    if word.isdigit():
+        return word
+    for ending in _PLACE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def place_key(place: str) -> str:
+    """A place as the matcher compares it: 'ul. Grochowskiej' and 'Grochowska' agree."""
+    return " ".join(place_stem(word) for word in _PLACE_TOKEN.findall(place))
+
+
+def place_mentions(text: str) -> frozenset[str]:
+    """Keys of one to three words a text may name a street with, without "ul." before it.
+
+    A run counts when it starts with a capital letter inside a sentence ("czekam na
+    Legnickiej") or a house number follows it ("legnicka 12"). Lowercase words and
+    the first word of a sentence ("Długo czekam") are too often common words.
+    """
+    text = text[:MENTION_CHARS]
+    matches = list(_PLACE_TOKEN.finditer(text))
+    tokens = [m.group(0) for m in matches]
+    stems = [place_stem(token) for token in tokens]
+    keys: set[str] = set()
+    for start, match in enumerate(matches):
+        token = tokens[start]
+        if token.isdigit():
+            continue
+        gap = text[matches[start - 1].end() : match.start()] if start else "."
+        capital = token[0].isupper() and not _SENTENCE_END.intersection(gap)
+        for end in range(start + 1, min(start + 3, len(tokens)) + 1):
+            numbered = end < len(tokens) and tokens[end][0].isdigit()
+            if capital or numbered:
+                keys.add(" ".join(stems[start:end]))
+    return frozenset(keys)
 
 
 def plan_speed(speeds: Iterable[Any]) -> int | None:
@@ -52,6 +107,8 @@ class ComplaintFacts:
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     plan: int | None = None  # speed of the plan, Mb/s
+    # Words that may name a street (see `place_mentions`); compared with the ticket's streets.
+    place_mentions: frozenset[str] = frozenset()
 
     @classmethod
     def from_identifiers(
@@ -86,6 +143,7 @@ class ComplaintFacts:
             places=strings("places"),
             dates=strings("dates"),
             plan=plan_speed(identifiers.get("speeds") or ()),
+            place_mentions=place_mentions(text),
         )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, fold
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "near", "other", "none"),
@@ -99,8 +99,16 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     shared: list[str] = []
     ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
     shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
-    ticket_places = {fold(p) for p in ticket.places}
-    shared.extend(f"place {p}" for p in complaint.places if fold(p) in ticket_places)
+    # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
+    # "ul." in the post; a city counts once however the post names it.
+    ticket_places = {place_key(p): p for p in ticket.places}
+    named: dict[str, str] = {}
+    for place in complaint.places:
+        named.setdefault(place_key(place), place)
+    for key, place in ticket_places.items():
+        if key in complaint.place_mentions:
+            named.setdefault(key, place)
+    shared.extend(f"place {p}" for k, p in named.items() if k in ticket_places)
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
     shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
     if complaint.plan is not None and complaint.plan == ticket.plan:
