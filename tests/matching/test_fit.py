@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from watcher.matching.fit import labelled_pairs
+from watcher.matching.fit import labelled_pairs, main
 
 HEADER = (
     "id,subject,description,status,priority,category,customer_id,requester_name,"
@@ -30,13 +30,30 @@ POST = {
 }
 
 
-def test_pairs_are_labelled_as_of_the_posts_time(tmp_path: Path) -> None:
-    (tmp_path / "tickets.csv").write_text("\n".join([HEADER, *TICKETS]) + "\n", encoding="utf-8")
-    (tmp_path / "posts.jsonl").write_text(json.dumps(POST) + "\n", encoding="utf-8")
+def write_set(folder: Path) -> Path:
+    """The one-post set above in `folder`; returns the config to fit it with."""
+    folder.mkdir(exist_ok=True)
+    (folder / "tickets.csv").write_text("\n".join([HEADER, *TICKETS]) + "\n", encoding="utf-8")
+    (folder / "posts.jsonl").write_text(json.dumps(POST) + "\n", encoding="utf-8")
     gold = {"external_id": "p1", "is_complaint": True, "about_brand": True, "ticket_id": "NT-1"}
-    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
-    config = tmp_path / "watcher.toml"
+    (folder / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    config = folder / "watcher.toml"
     config.write_text('[[brands]]\nname = "Netia"\naliases = ["Netia"]\n', encoding="utf-8")
+    return config
+
+
+def test_the_pairs_of_several_sets_are_pooled(tmp_path: Path) -> None:
+    config = write_set(tmp_path / "a")
+    write_set(tmp_path / "b")
+    out = tmp_path / "weights.json"
+    main([str(tmp_path / "a"), str(tmp_path / "b"), "--config", str(config), "--out", str(out)])
+    meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert meta["true_pairs"] == 2 and meta["wrong_pairs"] == 2
+    assert meta["fitted_on"] == f"{tmp_path / 'a'}, {tmp_path / 'b'}"
+
+
+def test_pairs_are_labelled_as_of_the_posts_time(tmp_path: Path) -> None:
+    config = write_set(tmp_path)
     pairs = labelled_pairs(tmp_path, str(config))
     right = [dict((c.feature, c.level) for c in levels) for levels, is_right in pairs if is_right]
     # At today's date NT-1 would be solved two years ago and out of the text index.

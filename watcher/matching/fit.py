@@ -1,15 +1,15 @@
 """Fit the match weights on a labelled set and write weights.json.
 
-    python -m watcher.matching.fit eval/matching/dev [--out watcher/matching/weights.json]
+    python -m watcher.matching.fit eval/matching/dev [MORE_SETS...] [--out weights.json]
 
-The set is a folder with tickets.csv, posts.jsonl and gold.jsonl (the formats
-of `watcher eval`). Posts are understood as in production on a temporary
-database; every candidate a gold complaint has as of its post's time (the
-tickets open or recently solved then, as a live run and `watcher eval` see
-them) becomes a labelled pair (right ticket or not), and each level's weight
-is log2(m/u). Nothing depends on the day the fit is run, nor on the weights
-it replaces.
-Fit on the `dev` half only; the `test` half is for the figures reported.
+Each set is a folder with tickets.csv, posts.jsonl and gold.jsonl (the formats
+of `watcher eval`); the pairs of all sets given are pooled. Posts are
+understood as in production on a temporary database; every candidate a gold
+complaint has as of its post's time (the tickets open or recently solved then,
+as a live run and `watcher eval` see them) becomes a labelled pair (right
+ticket or not), and each level's weight is log2(m/u). Nothing depends on the
+day the fit is run, nor on the weights it replaces.
+Fit on the `dev` sets only; `test` and `handwritten` are for the figures reported.
 """
 
 from __future__ import annotations
@@ -77,17 +77,22 @@ def labelled_pairs(folder: Path, config_path: str | None) -> list[tuple[list[Com
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "folder", type=Path, help="labelled set: tickets.csv, posts.jsonl, gold.jsonl"
+        "folders",
+        type=Path,
+        nargs="+",
+        metavar="folder",
+        help="labelled set: tickets.csv, posts.jsonl, gold.jsonl",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--config", help="watcher.toml with the brands of the set")
     args = parser.parse_args(argv)
-    pairs = labelled_pairs(args.folder, args.config)
-    weights = fit(pairs, fitted_on=args.folder.as_posix())
+    pairs = [pair for folder in args.folders for pair in labelled_pairs(folder, args.config)]
+    sets = ", ".join(folder.as_posix() for folder in args.folders)
+    weights = fit(pairs, fitted_on=sets)
     args.out.write_text(weights.as_json(), encoding="utf-8")
     print(
         f"fitted on {weights.meta['true_pairs']} right and {weights.meta['wrong_pairs']} "
-        f"wrong candidate pairs from {args.folder}; wrote {args.out}",
+        f"wrong candidate pairs from {sets}; wrote {args.out}",
         file=sys.stderr,
     )
     return 0
