@@ -53,11 +53,23 @@ def _url_key(url: str | None) -> str | None:
     return url.rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
+def _two_authors(a: Post, b: Post) -> bool:
+    return bool(a.author and b.author and a.author.casefold() != b.author.casefold())
+
+
 def same_item(a: Post, b: Post) -> str | None:
-    """ "same URL" or "same title" when two posts are one item seen twice, else None."""
+    """ "same URL" or "same title" when two posts are one item seen twice, else None.
+
+    Replies in a forum thread carry the thread's title: the same title from two
+    named authors is two people in one thread, not one item.
+    """
     if _url_key(a.url) and _url_key(a.url) == _url_key(b.url):
         return "same URL"
-    if _title_key(a.title) and _title_key(a.title) == _title_key(b.title):
+    if (
+        _title_key(a.title)
+        and _title_key(a.title) == _title_key(b.title)
+        and not _two_authors(a, b)
+    ):
         return "same title"
     return None
 
@@ -72,7 +84,7 @@ def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str |
         return "same author in the same thread"
     # Near-identical words from two different people are two customers with one problem
     # (often a copied template), not one story told twice.
-    if a.author and b.author and a.author.casefold() != b.author.casefold():
+    if _two_authors(a, b):
         return None
     mine, theirs = minhash(a.text), minhash(b.text)
     if mine is not None and theirs is not None and mine.jaccard(theirs) >= threshold:
