@@ -6,7 +6,12 @@ import time
 
 import pytest
 
-from watcher.understanding.identifiers import KEYS, extract_details, extract_identifiers
+from watcher.understanding.identifiers import (
+    KEYS,
+    extract_details,
+    extract_identifiers,
+    lenient,
+)
 from watcher.understanding.severity import assess_severity, text_severity
 
 TEXT = (
@@ -76,3 +81,22 @@ def test_cities_in_any_form_in_order_and_not_inside_words() -> None:
     assert extract_details(text)["places"] == [
         "Zielona Góra", "Warszawa", "Bielsko-Biała", "Kraków", "Radom",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("sprawa nt81054 leży od 2 tyg.", ["NT81054"]),
+        ("ticket NT 81054 and NT#81055", ["NT 81054", "NT#81055"]),
+        ("zgłoszenie NT_81054", ["NT_81054"]),
+        ("NT-81054", ["NT-81054"]),  # once, though both patterns find it
+        ("ant 123", []),  # inside a word: no reference
+    ],
+)
+def test_a_reference_pattern_takes_the_separators_people_type(text: str, refs: list[str]) -> None:
+    assert extract_identifiers(text, [r"NT-\d+"])["ticket_refs"] == refs
+
+
+def test_only_a_letter_prefix_and_hyphen_is_made_lenient() -> None:
+    assert lenient(r"[A-Z]-\d+") is None and lenient(r"#\d+") is None
+    assert lenient(r"ZD-\d{5}") is not None

@@ -165,9 +165,24 @@ _CITY_FORMS = {form: city for city, forms in CITIES.items() for form in forms}
 _CITY_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
+_LETTER_PREFIX = re.compile(r"([A-Za-z]{2,})-(.+)")
+
+
+def lenient(pattern: str) -> str | None:
+    """A pattern 'NT-...' that also takes 'nt10234', 'NT 10234' or 'NT#10234', as people
+    write it; None unless the pattern starts with two or more letters and a hyphen."""
+    match = _LETTER_PREFIX.fullmatch(pattern)
+    if match is None:
+        return None
+    prefix, rest = match.groups()
+    # Not inside a word: 'ant 123' does not cite 'NT 123'.
+    return rf"(?<![^\W\d_]){prefix}[-\s_#.:]?{rest}"
+
+
 @lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+    variants = [p for pattern in patterns for p in (pattern, lenient(pattern)) if p]
+    return tuple(re.compile(p, re.IGNORECASE) for p in variants)
 
 
 def _unique(items: list[Any]) -> list[Any]:
