@@ -100,3 +100,27 @@ def test_a_reference_pattern_takes_the_separators_people_type(text: str, refs: l
 def test_only_a_letter_prefix_and_hyphen_is_made_lenient() -> None:
     assert lenient(r"[A-Z]-\d+") is None and lenient(r"#\d+") is None
     assert lenient(r"ZD-\d{5}") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jesteśmy pod numerem (22) 614 78 20, prosimy", "tel. 22 614-78-20", "+48 (22) 614 78 20"],
+)
+def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
+    assert extract_identifiers(text)["phones"] == ["+48226147820"]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("brak netu od wczoraj. Jedności Narodowej 91. ile to potrwa?", ["Jedności Narodowej"]),
+        ("Adres: Grochowska 214 m. 5, Warszawa", ["Grochowska", "Warszawa"]),
+        ("Wita Stwosza 41/7", ["Wita Stwosza"]),
+        ("Od 4.11 wieczorem nie działa", []),  # a date
+        ("Obiecaliście TV Komfort 39,99 a płacę 69,99", []),  # an amount
+        ("Pakiet 300 Mb/s to fikcja", []),  # a speed
+        ("Zgłoszenie 8101 leży", []),
+    ],
+)
+def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: list[str]) -> None:
+    assert extract_details(text)["places"] == places

@@ -43,7 +43,13 @@ _CONTRACT = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b")
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)48[\s-]?)?\d{3}[\s-]?\d{3}[\s-]?\d{3}(?![\w])")
+# Mobile numbers in threes ("601 234 567") and landlines with their area code
+# ("(22) 614 78 20", "22 614-78-20"); both are nine digits after +48.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)48[\s-]?)?"
+    r"(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\(\d{2}\)\s?\d{3}[\s-]?\d{2}[\s-]?\d{2}"
+    r"|\d{2}[\s-]\d{3}[\s-]\d{2}[\s-]\d{2})(?![\w])"
+)
 # Internet speeds ("300 Mb/s", "1 Gbps", "600 mega"): a plan names one, a complaint
 # about speed names the plan and what it really gets.
 _SPEED = re.compile(
@@ -120,6 +126,22 @@ _STREET = re.compile(
     r"\b(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|pl\.|plac)\s?"
     r"([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+)?)"
 )
+# A street without "ul." before it, known by the house number after it: "Jedności
+# Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7". Not a date ("Od 4.11"), an
+# amount or a speed ("Komfort 39,99", "Pakiet 300 Mb/s"), a postcode or a long number.
+_STREET_NUMBERED = re.compile(
+    r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
+    r"\s(\d{1,4}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
+)
+# Words a number often follows that are no street.
+_NOT_STREETS = frozenset({
+    "od", "do", "tel", "nr", "nrem", "numer", "pakiet", "pakietu", "ticket", "zgłoszenie",
+    "zgloszenie", "sprawa", "sprawy", "godz", "godzina", "dzień", "dzien", "dnia", "pokój",
+    "pokoj", "piętro", "pietro", "windows", "iphone", "router", "model", "kanał", "kanal",
+    "cat", "wifi", "since", "about", "around", "after", "before", "till", "until", "for",
+    "and", "the", "plan", "umowa", "umowy", "faktura", "faktury", "dekoder", "modem", "wersja",
+    "version",
+})  # fmt: skip
 _STREET_EN = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:Street|Road|Avenue))\b")
 # Nominative of the largest Polish cities and their inflected forms a post uses.
 CITIES = {
@@ -270,8 +292,20 @@ def _amounts(text: str) -> list[dict[str, str]]:
     return _unique([a for a in found if a is not None])
 
 
+def _numbered_streets(text: str) -> list[str]:
+    found = []
+    for match in _STREET_NUMBERED.finditer(text):
+        name = match.group(1)
+        first = name.split()[0].casefold()
+        if first in _NOT_STREETS or _month(first) or first in _CITY_FORMS:
+            continue
+        found.append(name)
+    return found
+
+
 def _places(text: str) -> list[str]:
     places = [m.group(1) for m in _STREET.finditer(text)]
+    places += _numbered_streets(text)
     places += [m.group(1) for m in _STREET_EN.finditer(text)]
     places += _cities(text)
     return _unique(places)
