@@ -69,6 +69,24 @@ def test_a_duplicate_is_a_link_only_when_the_post_it_repeats_is() -> None:
     assert (result.links.tp, result.links.fp, result.links.fn) == (2, 0, 2)
 
 
+def test_linking_a_repeat_to_the_ticket_opened_from_its_first_post_is_no_wrong_link() -> None:
+    gold = {
+        "c": GOLD["c"],  # no ticket: watcher opens one from it
+        "c2": {**GOLD["c"], "external_id": "c2", "duplicate_of": "c"},
+        "c3": {**GOLD["c"], "external_id": "c3", "duplicate_of": "c"},
+    }
+    result = evaluate(
+        [
+            row("c", "new_ticket", "W-1"),
+            row("c2", "linked", "W-1"),  # the same author again, in other words
+            row("c3", "linked", "W-2"),  # another new ticket: wrong
+        ],
+        gold,
+    )
+    assert (result.links.tp, result.links.fp, result.links.fn) == (0, 1, 0)
+    assert result.wrong_links == [{"external_id": "c3", "linked": "W-2", "gold": None}]
+
+
 def test_missing_posts_count_as_missed_links() -> None:
     result = evaluate([row("a", "linked", "T1")], GOLD)
     assert result.missing == ["b", "c", "d", "e"]
