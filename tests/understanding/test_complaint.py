@@ -17,6 +17,9 @@ COMPLAINTS = [
     "After two months they finally refunded me, but what a nightmare it was",
     # Trouble said as "without" and "I pay", asked as a question.
     "Netii TV bez połowy kanałów od 6.10, a płacę pełną cenę Ktoś ma podobnie?",
+    # Trouble and waiting without the usual words, ending in a question.
+    "Router od Netii gubi wifi kilka razy dziennie, pomaga tylko restart. Zgłosiłam ponad "
+    'tydzień temu, status "oczekuje". Czy można poprosić o inny model?',
 ]
 NOT_COMPLAINTS = [
     "Netia otwiera nowy salon w Gdyni",

@@ -192,7 +192,11 @@ RULES = (
             r"|miesi\w*|godzin\w*|uszkodz\w*|niestety|masakra|dramat|zawyz\w*|naliczy\w*"
             r"|zle|zly|zla|fataln\w*|beznadziej\w*|tragedi\w*|tragiczn\w*|nieuczciw\w*"
             r"|oszust\w*|odpowiedz\w*|kontakt\w*|pieniad\w*|zaplac\w*|zamowien\w*"
-            r"|placic|placimy|placisz|place (?:za|pelna|caly|cala)|oplat\w*)\b",
+            r"|placic|placimy|placisz|place (?:za|pelna|caly|cala)|oplat\w*"
+            # Trouble and waiting: "gubi wifi", "rozłącza", "pomaga tylko restart",
+            # "zgłosiłam tydzień temu", status "oczekuje".
+            r"|gubi\w*|rozlacza\w*|zrywa\w*|przerywa\w*|restart\w*|zglosil\w*|zglasza\w*"
+            r"|oczekuj\w*|tydzien|tydzie)\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
