@@ -125,11 +125,15 @@ class Linker:
         )
         self._hits: dict[int, list[tuple[int, float]]] = {}
 
+    @staticmethod
+    def _text(complaint: Complaint) -> str:
+        return "\n".join(filter(None, [complaint.post.title, complaint.post.text]))
+
     def facts(self, complaint: Complaint) -> ComplaintFacts:
         post = complaint.post
         return ComplaintFacts.from_identifiers(
             complaint.id,
-            text="\n".join(filter(None, [post.title, post.text])),
+            text=self._text(complaint),
             author=post.author,
             published_at=post.published_at,
             category=complaint.category,
@@ -139,7 +143,7 @@ class Linker:
 
     def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:
         """Search the text index for many complaints in one go; `rank` then uses the results."""
-        texts = {c.id: self.facts(c).text for c in complaints if c.is_complaint and c.about_brand}
+        texts = {c.id: self._text(c) for c in complaints if c.is_complaint and c.about_brand}
         ids = list(texts)
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
