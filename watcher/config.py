@@ -202,9 +202,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MATCH_LINK_THRESHOLD",
-        -1.0,
+        -1.5,
         "Score (log2 odds) at or above which the best candidate, clear of the runner-up by "
-        "MATCH_MARGIN, is linked (chosen on eval dev).",
+        "MATCH_MARGIN, is linked (chosen on the eval dev and free sets).",
         kind="float",
         toml="matching.link_threshold",
     ),
@@ -217,7 +217,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "MATCH_REVIEW_THRESHOLD",
-        -1.5,
+        -2.0,
         "Score below which no candidate is credible and a complaint becomes a new ticket.",
         kind="float",
         toml="matching.review_threshold",

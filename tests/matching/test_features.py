@@ -16,6 +16,7 @@ from watcher.matching.facts import (
 )
 from watcher.matching.features import (
     LEVELS,
+    city_level,
     compare,
     details_level,
     shared_details,
@@ -97,12 +98,21 @@ def test_status_levels() -> None:
 
 
 def test_shared_details_compare_amounts_places_and_dates() -> None:
-    post = complaint(amounts=("120.00", "5"), places=("Kraków",), dates=("--11-12",))
-    t = ticket(amounts=("120.00",), places=("krakow",), dates=("2026-11-12",))
-    assert shared_details(post, t) == ["amount 120.00", "place Kraków", "date --11-12"]
+    post = complaint(amounts=("120.00", "5"), places=("Długiej", "Kraków"), dates=("--11-12",))
+    t = ticket(amounts=("120.00",), places=("Długa", "Kraków"), dates=("2026-11-12",))
+    # The city is no detail: thousands of tickets share one (city_level compares it).
+    assert shared_details(post, t) == ["amount 120.00", "place Długiej", "date --11-12"]
     assert (
         details_level(3) == "two_plus" and details_level(1) == "one" and details_level(0) == "none"
     )
+
+
+def test_the_city_agrees_disagrees_or_is_unknown() -> None:
+    in_krakow = ticket(places=("Długa", "Kraków"))
+    assert city_level(complaint(places=("Kraków",)), in_krakow) == "agree"
+    assert city_level(complaint(places=("Gdańsk",)), in_krakow) == "disagree"
+    assert city_level(complaint(places=("Długa",)), in_krakow) == "unknown"
+    assert city_level(complaint(places=("Kraków",)), ticket(places=("Długa",))) == "unknown"
 
 
 def post_about(text: str) -> ComplaintFacts:
@@ -137,6 +147,17 @@ def test_a_ticket_street_named_in_the_post_in_any_case_is_a_shared_place(text: s
 )
 def test_common_words_and_other_streets_are_not_the_ticket_street(text: str) -> None:
     assert shared_details(post_about(text), ticket(places=("Długa",))) == []
+
+
+def test_the_same_house_is_two_details_and_a_neighbours_house_none() -> None:
+    house_214 = ticket(places=("Grochowska",), house_numbers=(("grochowsk", "214"),))
+    assert shared_details(post_about("Grochowska 214 m. 5 bez netu"), house_214) == [
+        "place Grochowska",
+        "house 214",
+    ]
+    assert shared_details(post_about("U nas na Grochowskiej 230 też nie działa"), house_214) == []
+    # No number on one side: the street alone.
+    assert shared_details(post_about("Awaria na Grochowskiej"), house_214) == ["place Grochowska"]
 
 
 def test_a_multi_word_street_needs_all_its_words() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,15 +26,24 @@ from watcher.matching.facts import (
     Candidate,
     ComplaintFacts,
     TicketFacts,
+    content_words,
     fold,
+    place_key,
     plan_speed,
     ref_digits,
+    street_numbers,
 )
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
-from watcher.understanding.identifiers import extract_details
+from watcher.understanding.identifiers import CITIES, extract_details
 
 CLOSED = ("solved", "closed")
+# A street named in more tickets than this is a main road, not a neighbourhood: the post's
+# other words must find its ticket.
+STREET_TICKETS = 30
+# A word in this many tickets or fewer (a shop's name, a router model, a small town) points
+# at those tickets; a commoner one is the vocabulary of the problem, which the text index has.
+RARE_WORD_TICKETS = 3
 # Polish case endings, longest first: "Kowalskiego" and "Kowalski" share a stem.
 _ENDINGS = sorted(
     ["iego", "iej", "ego", "emu", "owi", "iem", "em", "ie", "ą", "ę", "a", "u", "y", "i", "ej"],
@@ -73,6 +82,10 @@ class MatchContext:
     tickets: dict[int, TicketFacts] = field(default_factory=dict)
     by_digits: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_customer: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # Tickets by the street they name (its `place_key`), for posts that name a street.
+    by_place: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # In how many tickets each content word occurs: a word few tickets share singles one out.
+    word_tickets: Counter[str] = field(default_factory=Counter)
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
@@ -100,10 +113,16 @@ class MatchContext:
         for facts in changed:
             old = self.tickets.get(facts.ticket_id)
             if old is not None:
+                self.word_tickets.subtract(old.words)
+                for key in _streets(old):
+                    self.by_place[key].discard(old.ticket_id)
                 self.by_digits[ref_digits(old.external_id)].discard(old.ticket_id)
                 if old.customer_id is not None:
                     self.by_customer[old.customer_id].discard(old.ticket_id)
             self.tickets[facts.ticket_id] = facts
+            self.word_tickets.update(facts.words)
+            for key in _streets(facts):
+                self.by_place[key].add(facts.ticket_id)
             self.by_digits[ref_digits(facts.external_id)].add(facts.ticket_id)
             if facts.customer_id is not None:
                 self.by_customer[facts.customer_id].add(facts.ticket_id)
@@ -201,6 +220,13 @@ class MatchContext:
                         if candidate.reference == "none":
                             candidate.reference = "near"
 
+        # Every ticket on a street the post names, so neighbours on one street are rivals
+        # (an outage) rather than whichever the text index happened to rank first.
+        for key in self._streets_named(complaint):
+            for ticket_id in self.by_place[key]:
+                if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    add(ticket_id, "place")
+
         if text_hits is None and complaint.text.strip():
             text_hits = self.index.search([complaint.text], self.limits.top_k * 3)[0]
         if text_hits:
@@ -215,9 +241,22 @@ class MatchContext:
         similarities = self.index.similarity(complaint.text, list(found)) if found else {}
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
+            candidate.rare_words = self.rare_words(complaint, candidate.ticket)
             if cited and candidate.reference == "none":
                 candidate.reference = "other"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
+
+    def _streets_named(self, complaint: ComplaintFacts) -> list[str]:
+        keys = {place_key(p) for p in complaint.places if p not in CITIES}
+        keys.update(key for key in complaint.place_mentions if key in self.by_place)
+        return [key for key in keys if 0 < len(self.by_place.get(key, ())) <= STREET_TICKETS]
+
+    def rare_words(self, complaint: ComplaintFacts, ticket: TicketFacts) -> tuple[str, ...]:
+        """Words the post and the ticket share that at most RARE_WORD_TICKETS tickets have."""
+        # A street is a detail already (with its house number): not counted twice.
+        placed = {word for place in ticket.places for word in place_key(place).split()}
+        shared = (complaint.words & ticket.words) - placed
+        return tuple(sorted(w for w in shared if self.word_tickets[w] <= RARE_WORD_TICKETS))
 
     def customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:
         """Customers the author is: by a unique identity, by one several share, by name."""
@@ -293,10 +332,15 @@ _TICKET_COLUMNS = (
 )  # fmt: skip
 
 
+def _streets(ticket: TicketFacts) -> set[str]:
+    return {place_key(p) for p in ticket.places if p not in CITIES}
+
+
 def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
     ticket, customer_name = row, row[-1]
     text = f"{ticket.subject}\n{ticket.description or ''}"
     details = extract_details(text)
+    streets = [p for p in details["places"] if p not in CITIES]
     return TicketFacts(
         ticket_id=ticket.id,
         external_id=ticket.external_id,
@@ -312,4 +356,6 @@ def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
         dates=tuple(details["dates"]),
         plan=plan_speed(details["speeds"]),
         opened_from=row[-2],
+        words=content_words(text),
+        house_numbers=street_numbers(text, streets),
     )

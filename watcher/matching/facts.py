@@ -11,22 +11,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from importlib.resources import files
 from typing import Any
+
+from wordfreq import zipf_frequency
 
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
-# Polish case endings of street names (nouns and adjectives), longest first:
-# "Grochowska", "na Grochowskiej", "os. Kalinowe", "na Kalinowym" share a stem.
+# Polish case endings of place names and other nouns and adjectives, diacritics folded
+# (people type "kwiaciarnie" for "kwiaciarnię"), longest first: "Grochowska" and "na
+# Grochowskiej", "Legionowo" and "w Legionowie", "kwiaciarnia" and "kwiaciarnię" share a stem.
 _PLACE_ENDINGS = sorted(
-    ["iego", "iej", "ich", "ych", "ymi", "imi", "ego", "emu", "owi", "ej", "ą", "ę",
-     "im", "ym", "om", "ie", "a", "e", "i", "o", "u", "y"],
+    ["iego", "iej", "ich", "ych", "ymi", "imi", "ego", "emu", "owi", "ia", "ie", "ii", "io",
+     "iu", "ej", "im", "ym", "om", "a", "e", "i", "o", "u", "y"],
     key=len,
     reverse=True,
 )  # fmt: skip
 _PLACE_TOKEN = re.compile(r"\w+")
-_SENTENCE_END = frozenset(".!?\n:;\"'#(")
+# What ends a sentence or a clause between two words: a capital after it is no name.
+_SENTENCE_GAP = re.compile(r"[.!?\n:;\"'#(]")
+# Zipf frequency (log10 of uses per billion words) at which a word is common: 3.5 is about
+# three in a million ("reklamacja" 3.1 in Polish is rare in general text, which is why our
+# own complaint vocabulary is removed as well).
+COMMON_ZIPF = 3.5
+COMMON_LANGS = ("pl", "en")
+# A house number: "214", "12a" (not "12.11", which the tokens split anyway).
+_HOUSE = re.compile(r"\d{1,4}[a-zA-Z]?$")
 # How far into a post street names are looked for (bounded time on long posts).
 MENTION_CHARS = 5000
 
@@ -43,7 +55,7 @@ def ref_digits(reference: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def place_stem(word: str) -> str:
-    """A folded street-name word without its case ending; numbers stay as they are."""
+    """A folded word of a name without its case ending; numbers stay as they are."""
     word = fold(word)
     if word.isdigit():
         return word
@@ -58,8 +70,9 @@ def place_key(place: str) -> str:
     return " ".join(place_stem(word) for word in _PLACE_TOKEN.findall(place))
 
 
-def place_mentions(text: str) -> frozenset[str]:
-    """Keys of one to three words a text may name a street with, without "ul." before it.
+def place_runs(text: str) -> dict[str, set[str]]:
+    """Keys of one to three words a text may name a street with, without "ul." before it,
+    each with the house numbers that follow it ("Grochowska 214 m. 5" -> {"214"}).
 
     A run counts when it starts with a capital letter inside a sentence ("czekam na
     Legnickiej") or a house number follows it ("legnicka 12"). Lowercase words and
@@ -68,19 +81,77 @@ def place_mentions(text: str) -> frozenset[str]:
     text = text[:MENTION_CHARS]
     matches = list(_PLACE_TOKEN.finditer(text))
     tokens = [m.group(0) for m in matches]
-    stems = [place_stem(token) for token in tokens]
-    keys: set[str] = set()
+    numbers = [_HOUSE.match(t) if t[0].isdigit() else None for t in tokens] + [None] * 3
+    runs: dict[str, set[str]] = {}
+    stems: dict[int, str] = {}
     for start, match in enumerate(matches):
         token = tokens[start]
         if token.isdigit():
             continue
-        gap = text[matches[start - 1].end() : match.start()] if start else "."
-        capital = token[0].isupper() and not _SENTENCE_END.intersection(gap)
+        capital = token[0].isupper() and not (
+            start == 0 or _SENTENCE_GAP.search(text, matches[start - 1].end(), match.start())
+        )
+        if not capital and not any(numbers[start + 1 : start + 4]):
+            continue
         for end in range(start + 1, min(start + 3, len(tokens)) + 1):
-            numbered = end < len(tokens) and tokens[end][0].isdigit()
-            if capital or numbered:
-                keys.add(" ".join(stems[start:end]))
-    return frozenset(keys)
+            number = numbers[end]
+            if capital or number:
+                for i in range(start, end):
+                    if i not in stems:
+                        stems[i] = place_stem(tokens[i])
+                found = runs.setdefault(" ".join(stems[i] for i in range(start, end)), set())
+                if number:
+                    found.add(number.group(0).casefold())
+    return runs
+
+
+def street_numbers(text: str, streets: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(street key, house number) for each of a text's streets a number follows: the
+    address of a ticket ("ul. Grochowska 214 m. 5" -> ("grochowsk", "214"))."""
+    pairs = set()
+    for street in streets:
+        for match in re.finditer(re.escape(street) + r"\s+(\d{1,4}[a-zA-Z]?)\b", text):
+            pairs.add((place_key(street), match.group(1).casefold()))
+    return tuple(sorted(pairs))
+
+
+def house_numbers(runs: dict[str, set[str]]) -> tuple[tuple[str, str], ...]:
+    """(street key, house number) pairs of `place_runs`, as frozen facts keep them."""
+    return tuple(sorted((key, n) for key, numbers in runs.items() for n in numbers))
+
+
+@lru_cache(maxsize=1)
+def problem_vocabulary() -> frozenset[str]:
+    """Stems of the words our own complaint examples use (both languages): the vocabulary
+    every complaint about the service shares ("reklamacja", "dekoder", "odpowiedzi")."""
+    stems: set[str] = set()
+    for lang in ("pl", "en"):
+        raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
+        for line in raw.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                stems.update(place_stem(t) for t in _PLACE_TOKEN.findall(line.split("\t", 2)[-1]))
+    return frozenset(stems)
+
+
+@lru_cache(maxsize=1 << 16)
+def uncommon(token: str) -> bool:
+    """Rarer than about three in a million words of Polish and of English (wordfreq)."""
+    word = token.casefold()
+    return all(zipf_frequency(word, lang, wordlist="small") < COMMON_ZIPF for lang in COMMON_LANGS)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Stems of the words that can single a ticket out ("kwiaciarnia", "patchcord",
+    "Legionowo", "H3600"): uncommon in the language and not the vocabulary of complaints
+    in general. How many tickets have each decides if it does (`MatchContext.rare_words`)."""
+    common = problem_vocabulary()
+    words = set()
+    for token in _PLACE_TOKEN.findall(text[:MENTION_CHARS]):
+        if token.isdigit() or len(token) < 3 or not uncommon(token):
+            continue
+        if len(token) >= 5 or any(c.isdigit() for c in token):
+            words.add(place_stem(token))
+    return frozenset(words - common)
 
 
 def plan_speed(speeds: Iterable[Any]) -> int | None:
@@ -107,8 +178,10 @@ class ComplaintFacts:
     places: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     plan: int | None = None  # speed of the plan, Mb/s
-    # Words that may name a street (see `place_mentions`); compared with the ticket's streets.
+    # Words that may name a street (see `place_runs`); compared with the ticket's streets.
     place_mentions: frozenset[str] = frozenset()
+    house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) named in the text
+    words: frozenset[str] = frozenset()  # see `content_words`
 
     @classmethod
     def from_identifiers(
@@ -125,6 +198,7 @@ class ComplaintFacts:
         def strings(key: str) -> tuple[str, ...]:
             return tuple(str(item) for item in identifiers.get(key) or () if item)
 
+        runs = place_runs(text)
         amounts = tuple(
             str(item.get("value")) if isinstance(item, dict) else str(item)
             for item in identifiers.get("amounts") or ()
@@ -143,7 +217,9 @@ class ComplaintFacts:
             places=strings("places"),
             dates=strings("dates"),
             plan=plan_speed(identifiers.get("speeds") or ()),
-            place_mentions=place_mentions(text),
+            place_mentions=frozenset(runs),
+            house_numbers=house_numbers(runs),
+            words=content_words(text),
         )
 
 
@@ -166,6 +242,8 @@ class TicketFacts:
     plan: int | None = None  # speed of the plan, Mb/s
     # The public post watcher opened this ticket from, if it did (`post_url` of the ticket).
     opened_from: str | None = None
+    words: frozenset[str] = frozenset()  # see `content_words`
+    house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) of its address
 
 
 @dataclass
@@ -177,3 +255,5 @@ class Candidate:
     reference: str = "none"  # exact | near | other | none
     identity: str = "none"  # exact | shared | name | none
     similarity: float = 0.0
+    # Words the post and the ticket share that few tickets have (see `MatchContext`).
+    rare_words: tuple[str, ...] = ()

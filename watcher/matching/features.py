@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key
+from watcher.understanding.identifiers import CITIES
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "near", "other", "none"),
@@ -22,6 +23,8 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "status": ("open", "solved_recently", "solved_long_ago"),
     "category": ("agree", "disagree", "unknown"),
     "details": ("two_plus", "one", "none"),
+    "city": ("agree", "disagree", "unknown"),
+    "words": ("two_plus", "one", "none"),
 }
 
 # Cosine similarity bands of the character n-gram index.
@@ -100,20 +103,38 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
     shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
     # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
-    # "ul." in the post; a city counts once however the post names it.
-    ticket_places = {place_key(p): p for p in ticket.places}
+    # "ul." in the post. A city is no detail (thousands of tickets share one): see city_level.
+    ticket_places = {place_key(p): p for p in ticket.places if p not in CITIES}
     named: dict[str, str] = {}
     for place in complaint.places:
-        named.setdefault(place_key(place), place)
+        if place not in CITIES:
+            named.setdefault(place_key(place), place)
     for key, place in ticket_places.items():
         if key in complaint.place_mentions:
             named.setdefault(key, place)
-    shared.extend(f"place {p}" for k, p in named.items() if k in ticket_places)
+    for key, place in named.items():
+        if key not in ticket_places:
+            continue
+        mine = {n for k, n in complaint.house_numbers if k == key}
+        theirs = {n for k, n in ticket.house_numbers if k == key}
+        if mine and theirs and not mine & theirs:
+            continue  # a neighbour: the same street, another house
+        shared.append(f"place {place}")
+        shared.extend(f"house {n}" for n in sorted(mine & theirs))
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
     shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
     if complaint.plan is not None and complaint.plan == ticket.plan:
         shared.append(f"plan {complaint.plan} Mb/s")
     return shared
+
+
+def city_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
+    """Whether the post and the ticket name the same city; a different one speaks against."""
+    mine = {p for p in complaint.places if p in CITIES}
+    theirs = {p for p in ticket.places if p in CITIES}
+    if not mine or not theirs:
+        return "unknown"
+    return "agree" if mine & theirs else "disagree"
 
 
 def details_level(count: int) -> str:
@@ -131,4 +152,6 @@ def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]
         Comparison("status", status_level(ticket, complaint.published_at)),
         Comparison("category", category_level(complaint, ticket)),
         Comparison("details", details_level(len(shared_details(complaint, ticket)))),
+        Comparison("city", city_level(complaint, ticket)),
+        Comparison("words", details_level(len(candidate.rare_words))),
     ]

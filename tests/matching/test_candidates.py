@@ -1,0 +1,96 @@
+"""Candidate channels on a real database: streets named in a post, words few tickets share."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from watcher.formats.tickets import parse_ticket
+from watcher.matching.candidates import RARE_WORD_TICKETS, STREET_TICKETS, MatchContext
+from watcher.matching.facts import ComplaintFacts, content_words
+from watcher.tickets.store import import_tickets
+from watcher.understanding.identifiers import extract_identifiers
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+OUTAGE = "Od wczoraj brak internetu i telewizji, czerwona dioda na modemie."
+
+
+def _ticket(number: int, description: str) -> Any:
+    return parse_ticket(
+        {
+            "id": f"NT-{number}",
+            "subject": "Zgłoszenie",
+            "description": description,
+            "status": "open",
+            "created_at": "2026-11-10T09:00:00Z",
+            "customer_id": f"C-{number}",
+        },
+        UTC,
+    )
+
+
+def _post(text: str) -> ComplaintFacts:
+    return ComplaintFacts.from_identifiers(
+        1,
+        text=text,
+        author=None,
+        published_at=datetime(2026, 11, 15, tzinfo=UTC),
+        category="outage",
+        identifiers=extract_identifiers(text),
+    )
+
+
+def _context(session: Session, tickets: list[Any]) -> MatchContext:
+    import_tickets(session, tickets)
+    session.flush()
+    context = MatchContext()
+    context.refresh(session, NOW)
+    return context
+
+
+def test_every_ticket_on_a_street_the_post_names_is_a_candidate(session: Session) -> None:
+    neighbours = [
+        _ticket(100 + i, f"{OUTAGE} ul. Grochowska {200 + i}, Warszawa.") for i in range(6)
+    ]
+    elsewhere = [_ticket(200 + i, f"{OUTAGE} ul. Kartuska {i + 1}, Gdańsk.") for i in range(20)]
+    context = _context(session, neighbours + elsewhere)
+    found = context.candidates(_post("U nas też nie działa, okolice Kobielskiej/Grochowskiej."))
+    by_street = {c.ticket.external_id for c in found if "place" in c.channels}
+    assert by_street == {f"NT-{100 + i}" for i in range(6)}
+
+
+def test_a_main_road_in_many_tickets_proposes_none_of_them(session: Session) -> None:
+    road = [_ticket(300 + i, f"{OUTAGE} ul. Marszałkowska {i}.") for i in range(STREET_TICKETS + 1)]
+    context = _context(session, road)
+    found = context.candidates(_post("Awaria na Marszałkowskiej od rana."))
+    assert not any("place" in c.channels for c in found)
+
+
+def test_a_word_few_tickets_share_is_rare_and_a_common_one_is_not(session: Session) -> None:
+    shop = _ticket(400, "Pracownia Kwiatowa, terminal płatniczy nie działa, kwiaciarnia bez łącza.")
+    patchcords = [
+        _ticket(410 + i, f"Technik wymienił patchcord w szafie, dalej nie działa. {i}")
+        for i in range(RARE_WORD_TICKETS + 1)
+    ]
+    context = _context(session, [shop, *patchcords])
+    post = _post("Mam kwiaciarnię, przez awarię nie działa terminal płatniczy, patchcord padł?")
+    rare = {c.ticket.external_id: c.rare_words for c in context.candidates(post)}
+    assert set(rare["NT-400"]) == {"kwiaciarn", "platnicz"}
+    assert all("patchcord" not in words for words in rare.values())  # in four tickets
+
+
+def test_a_street_is_not_also_counted_as_a_rare_word(session: Session) -> None:
+    context = _context(session, [_ticket(500, f"{OUTAGE} ul. Jedności Narodowej 91, Wrocław.")])
+    [found] = context.candidates(_post("24h bez netu na Jednosci Narodowej 91, dziekuje"))
+    assert "place" in found.channels and found.rare_words == ()
+    assert found.ticket.house_numbers == (("jednosc narodow", "91"),)
+
+
+def test_content_words_are_uncommon_words_and_codes_not_the_vocabulary_of_complaints() -> None:
+    words = content_words(
+        "Router ZTE H3600 w Legionowie gubi wifi, reklamacja bez odpowiedzi, dzwoniłem do ludzi"
+    )
+    assert {"h3600", "legionow"} <= words
+    assert not {"reklamacj", "odpowiedz", "ludz", "router"} & words
