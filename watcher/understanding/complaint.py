@@ -229,7 +229,7 @@ RULES = (
             r"\bdziala (?:normalnie|bez zarzutu|ok)\b",
             r"\bworks (?:fine|for me|normally)\b",
         ),
-        -2.0,
+        -3.0,
     ),
 )
 
