@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -171,3 +172,22 @@ def test_decide(scores: list[float], kind: str) -> None:
     assert decision.kind == kind
     if kind != "new_ticket":
         assert decision.best is not None and decision.best.score.total == max(scores)
+
+
+def _on_street(ticket_id: int, customer: int, total: float, *evidence: Evidence) -> Scored:
+    ticket = replace(_scored(ticket_id, total).ticket, customer_id=customer)
+    return Scored(Candidate(ticket, channels={"place", "text"}), Score(total, evidence))
+
+
+def test_a_post_naming_only_a_street_of_several_customers_is_an_area_report() -> None:
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    neighbours = [_on_street(1, 1, 0.3), _on_street(2, 2, 0.3), _on_street(3, 3, -1.0)]
+    decision = decide(neighbours, thresholds)
+    assert decision.kind == "new_ticket" and "area report" in decision.reason
+    # One customer's two tickets on the street: that customer's, a person picks which.
+    assert decide([_on_street(1, 1, 0.3), _on_street(2, 1, 0.3)], thresholds).kind == "review"
+    # The author may be one of them (a name): a person decides.
+    named = _on_street(1, 1, 0.3, Evidence("identity", "name", 3.7))
+    assert decide([named, _on_street(2, 2, 0.3)], thresholds).kind == "review"
+    # A clear best (its house number, say) is still linked.
+    assert decide([_on_street(1, 1, 3.0), _on_street(2, 2, 0.3)], thresholds).kind == "linked"

@@ -38,9 +38,9 @@ IDENTIFYING = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    link: float = -1.0
+    link: float = -1.5
     margin: float = 2.0
-    review: float = -1.5
+    review: float = -2.0
 
     @classmethod
     def from_config(cls, config: Config) -> Thresholds:
@@ -74,6 +74,17 @@ def _identifies(item: Scored) -> bool:
     return any((e.feature, e.level) in IDENTIFYING for e in item.score.evidence)
 
 
+def _area_report(tied: Sequence[Scored]) -> bool:
+    """Tickets of several customers on the street the post names, none of them the
+    author's or cited: the post reports trouble in the area, not which ticket is its own."""
+    customers = {s.ticket.customer_id for s in tied}
+    return (
+        len(customers) > 1
+        and all("place" in s.candidate.channels for s in tied)
+        and not any(_identifies(s) for s in tied)
+    )
+
+
 def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     """linked, review or new_ticket for a brand complaint's scored candidates."""
     ranked = sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
@@ -91,6 +102,11 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     gap = best.score.total - rest[0].score.total if rest else float("inf")
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
         return Decision("linked", best, rest, reason=f"score {best.score.total:.1f}")
+    tied = [s for s in ranked if best.score.total - s.score.total < thresholds.margin]
+    if gap < thresholds.margin and _area_report(tied):
+        return Decision(
+            "new_ticket", reason=f"an area report: {len(tied)} tickets on the street it names"
+        )
     why = (
         f"runner-up {rest[0].ticket.external_id} within {gap:.1f}"
         if gap < thresholds.margin
