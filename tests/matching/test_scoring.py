@@ -191,3 +191,15 @@ def test_a_post_naming_only_a_street_of_several_customers_is_an_area_report() ->
     assert decide([named, _on_street(2, 2, 0.3)], thresholds).kind == "review"
     # A clear best (its house number, say) is still linked.
     assert decide([_on_street(1, 1, 3.0), _on_street(2, 2, 0.3)], thresholds).kind == "linked"
+
+
+def test_a_clear_best_ticket_solved_long_before_the_post_is_reviewed_not_reopened() -> None:
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    old = Evidence("status", "solved_long_ago", 0.0)
+    handle = Evidence("identity", "exact", 6.3)
+    best = Scored(_scored(1, 2.0).candidate, Score(2.0, (handle, old)))
+    decision = decide([best, _scored(2, -6.0)], thresholds)
+    assert decision.kind == "review" and decision.best is best
+    assert "solved long before" in decision.reason
+    open_one = Scored(_scored(1, 2.0).candidate, Score(2.0, (handle,)))
+    assert decide([open_one, _scored(2, -6.0)], thresholds).kind == "linked"

@@ -100,7 +100,14 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
         return Decision("review", known, rest, reason="the author may be a known customer")
     best, rest = ranked[0], tuple(ranked[1:])
     gap = best.score.total - rest[0].score.total if rest else float("inf")
+    settled = any(
+        e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
+    )
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
+        if settled:
+            # Linking would reopen a case closed over a month before the post; more often
+            # a known customer has a new problem. A person decides.
+            return Decision("review", best, rest, reason="its ticket was solved long before")
         return Decision("linked", best, rest, reason=f"score {best.score.total:.1f}")
     tied = [s for s in ranked if best.score.total - s.score.total < thresholds.margin]
     if gap < thresholds.margin and _area_report(tied):
