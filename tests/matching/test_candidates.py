@@ -94,3 +94,37 @@ def test_content_words_are_uncommon_words_and_codes_not_the_vocabulary_of_compla
     )
     assert {"h3600", "legionow"} <= words
     assert not {"reklamacj", "odpowiedz", "ludz", "router"} & words
+
+
+def _customer(number: int, name: str) -> Any:
+    return parse_ticket(
+        {
+            "id": f"NT-{number}",
+            "subject": "Brak internetu",
+            "description": OUTAGE,
+            "status": "open",
+            "created_at": "2026-11-10T09:00:00Z",
+            "customer_id": f"C-{number}",
+            "requester_name": name,
+        },
+        UTC,
+    )
+
+
+def test_a_diminutive_or_a_nickname_signs_the_full_name(session: Session) -> None:
+    context = _context(
+        session,
+        [_customer(600, "Katarzyna Nowak"), _customer(601, "William Turner"),
+         _customer(602, "Tomasz Wiśniewski")],
+    )  # fmt: skip
+    for text, ticket in [
+        ("Trzeci dzień bez netu. Kasia Nowak", "NT-600"),
+        ("Still no internet after a week. Bill Turner", "NT-601"),
+        ("od tygodnia nic nie działa, pozdrawiam, Tomek Wisniewski", "NT-602"),
+    ]:
+        named = {
+            c.ticket.external_id for c in context.candidates(_post(text)) if c.identity == "name"
+        }
+        assert named == {ticket}, text
+    # Another first name is another person.
+    assert not any(c.identity == "name" for c in context.candidates(_post("Anna Nowak pisze")))

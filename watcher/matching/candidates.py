@@ -8,14 +8,16 @@ holds what the channels look up, loaded once and refreshed incrementally.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
+from nicknames import NickNamer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Row, or_, select
@@ -51,6 +53,34 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _diminutives() -> dict[str, frozenset[str]]:
+    """name_stem of a Polish diminutive ("Kasia", "Tomka") -> stems of its full names."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    raw = files("watcher.matching").joinpath("data/diminutives_pl.tsv")
+    for line in raw.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, diminutives = line.split("\t", 1)
+        for diminutive in diminutives.split(","):
+            forms[name_stem(diminutive.strip())].add(name_stem(full))
+    return {stem: frozenset(full) for stem, full in forms.items()}
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=1 << 14)
+def given_name_stems(word: str) -> frozenset[str]:
+    """The word as a first name, and the full names it may be short for: Polish
+    diminutives ("Kasia" for Katarzyna) and English nicknames ("Bill" for William)."""
+    stem = name_stem(word)
+    english = _nicknames().canonicals_of(word.casefold()) if word.isascii() else set()
+    return frozenset({stem} | _diminutives().get(stem, frozenset()) | set(map(name_stem, english)))
 
 
 def name_stem(word: str) -> str:
@@ -272,8 +302,10 @@ class MatchContext:
         named: set[int] = set()
         words = _WORD.findall(" ".join(filter(None, [complaint.author, complaint.text[:3000]])))
         stems = [name_stem(w) for w in words]
-        for first, last in itertools.pairwise(stems):
-            named |= self.names.get((first, last), set())
+        for i in range(len(words) - 1):
+            last = stems[i + 1]
+            for first in given_name_stems(words[i]):
+                named |= self.names.get((first, last), set())
         if complaint.author and not named:
             named |= self._fuzzy_name(complaint.author)
         return exact, shared - exact, named - exact - shared
