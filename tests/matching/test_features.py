@@ -185,3 +185,26 @@ def test_the_plan_is_the_highest_speed_named_and_a_shared_one_is_a_detail() -> N
     assert shared_details(post, ticket(plan=1000)) == ["plan 1000 Mb/s"]
     assert shared_details(post, ticket(plan=300)) == []
     assert plan_speed(["600", 150]) == 600 and plan_speed([]) is None
+
+
+def test_a_ticket_on_the_posts_street_naming_no_city_is_taken_to_be_in_the_posts_city() -> None:
+    post = post_about("Awaria na Lipowej w Białymstoku od niedzieli")
+    for places in (("Lipowa", "Białystok"), ("Lipowa",)):
+        levels = {c.feature: c.level for c in compare(post, Candidate(ticket(places=places)))}
+        assert levels["details"] == "one" and levels["city"] == "agree", places
+    # Another city with the same street name still speaks against.
+    other = {
+        c.feature: c.level for c in compare(post, Candidate(ticket(places=("Lipowa", "Kraków"))))
+    }
+    assert other["city"] == "disagree"
+    # No shared street: a ticket naming no city stays unknown.
+    apart = {c.feature: c.level for c in compare(post, Candidate(ticket(places=("Długa",))))}
+    assert apart["city"] == "unknown"
+
+
+def test_a_ticket_naming_no_details_shares_none_unknowingly() -> None:
+    post = post_about("Od 3.11 brak internetu na Lipowej 7, zapłaciłem 99 zł")
+    empty = {c.feature: c.level for c in compare(post, Candidate(ticket(text="Brak internetu")))}
+    assert empty["details"] == "unknown"  # an empty description: no evidence either way
+    other = {c.feature: c.level for c in compare(post, Candidate(ticket(places=("Długa",))))}
+    assert other["details"] == "none"  # it names a street, and not this one

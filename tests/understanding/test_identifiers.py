@@ -120,6 +120,8 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
         ("Obiecaliście TV Komfort 39,99 a płacę 69,99", []),  # an amount
         ("Pakiet 300 Mb/s to fikcja", []),  # a speed
         ("Zgłoszenie 8101 leży", []),
+        ("Białystok, Lipowa 12. Brak internetu", ["Lipowa", "Białystok"]),  # starts like "lipiec"
+        ("Października 12 technik nie przyszedł", []),  # a month
     ],
 )
 def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: list[str]) -> None:

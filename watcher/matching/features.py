@@ -22,7 +22,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
     "status": ("open", "solved_recently", "solved_long_ago"),
     "category": ("agree", "disagree", "unknown"),
-    "details": ("two_plus", "one", "none"),
+    "details": ("two_plus", "one", "none", "unknown"),
     "city": ("agree", "disagree", "unknown"),
     "words": ("two_plus", "one", "none"),
 }
@@ -137,6 +137,14 @@ def city_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
     return "agree" if mine & theirs else "disagree"
 
 
+def _has_details(ticket: TicketFacts) -> bool:
+    """Whether the ticket names anything a post could share: with none (an empty
+    description, a terse subject) sharing none is no evidence either way."""
+    return bool(
+        ticket.amounts or ticket.dates or ticket.plan or any(p not in CITIES for p in ticket.places)
+    )
+
+
 def details_level(count: int) -> str:
     return "two_plus" if count >= 2 else "one" if count == 1 else "none"
 
@@ -144,6 +152,12 @@ def details_level(count: int) -> str:
 def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]:
     """Every feature's level for this pair, in the order of LEVELS."""
     ticket = candidate.ticket
+    details = shared_details(complaint, ticket)
+    city = city_level(complaint, ticket)
+    if city == "unknown" and any(d.startswith("place ") for d in details):
+        # On the post's street and naming no city: taken to be in the post's city, so that
+        # neighbours are not told apart by whether their ticket wrote the city down.
+        city = "agree" if any(p in CITIES for p in complaint.places) else "unknown"
     return [
         Comparison("reference", candidate.reference),
         Comparison("identity", candidate.identity),
@@ -151,7 +165,9 @@ def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]
         Comparison("time", time_level(complaint.published_at, ticket.created_at)),
         Comparison("status", status_level(ticket, complaint.published_at)),
         Comparison("category", category_level(complaint, ticket)),
-        Comparison("details", details_level(len(shared_details(complaint, ticket)))),
-        Comparison("city", city_level(complaint, ticket)),
+        Comparison(
+            "details", details_level(len(details)) if details or _has_details(ticket) else "unknown"
+        ),
+        Comparison("city", city),
         Comparison("words", details_level(len(candidate.rare_words))),
     ]

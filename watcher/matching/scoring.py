@@ -95,6 +95,7 @@ def score(comparisons: Sequence[Comparison], weights: Weights) -> Score:
 ORDERED: dict[str, tuple[str, ...]] = {
     "text": ("none", "low", "medium", "high"),
     "details": ("none", "one", "two_plus"),
+    "words": ("none", "one", "two_plus"),
     "reference": ("none", "near", "exact"),
     # Within the window, the sooner after the ticket was opened the likelier a post is
     # about it. ("older": a ticket still open after months, which may be just what a

@@ -133,6 +133,24 @@ _STREET_NUMBERED = re.compile(
     r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
     r"\s(\d{1,4}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
 )
+# Month names a day number follows ("Październik 12", "Oct 14"): no street. Whole words,
+# since street names start like months ("Lipowa", "Marszałkowska").
+_MONTH_WORDS = frozenset(
+    f"{stem}{ending}"
+    for stem, endings in {
+        "styczeń": ("",), "stycz": ("nia", "niu"), "luty": ("",), "lut": ("ego", "ym"),
+        "mar": ("zec", "ca", "cu"), "kwie": ("cień", "cien", "tnia", "tniu"),
+        "maj": ("", "a", "u"), "czerw": ("iec", "ca", "cu"), "lip": ("iec", "ca", "cu"),
+        "sierp": ("ień", "ien", "nia", "niu"), "wrzes": ("ień", "ien", "nia", "niu"),
+        "wrześ": ("nia", "niu"), "październik": ("", "a", "u"), "pazdziernik": ("", "a", "u"),
+        "listopad": ("", "a", "zie"), "grud": ("zień", "zien", "nia", "niu"),
+        "jan": ("", "uary"), "feb": ("", "ruary"), "march": ("",), "apr": ("", "il"),
+        "may": ("",), "jun": ("", "e"), "jul": ("", "y"), "aug": ("", "ust"),
+        "sep": ("", "t", "tember"), "oct": ("", "ober"), "nov": ("", "ember"),
+        "dec": ("", "ember"),
+    }.items()
+    for ending in endings
+)  # fmt: skip
 # Words a number often follows that are no street.
 _NOT_STREETS = frozenset({
     "od", "do", "tel", "nr", "nrem", "numer", "pakiet", "pakietu", "ticket", "zgłoszenie",
@@ -297,7 +315,7 @@ def _numbered_streets(text: str) -> list[str]:
     for match in _STREET_NUMBERED.finditer(text):
         name = match.group(1)
         first = name.split()[0].casefold()
-        if first in _NOT_STREETS or _month(first) or first in _CITY_FORMS:
+        if first in _NOT_STREETS or first in _MONTH_WORDS or first in _CITY_FORMS:
             continue
         found.append(name)
     return found
