@@ -400,3 +400,33 @@ def test_a_ticket_opened_from_a_post_is_a_candidate_only_for_its_author(
     assert opened.id not in {s.ticket.ticket_id for s in later.rank(copy)}
     # The author who opened it, writing again, may well be talking about it.
     assert opened.id in {s.ticket.ticket_id for s in later.rank(again)}
+
+
+def test_a_complaint_naming_no_brand_is_ours_when_it_cites_our_ticket_or_customer(
+    seeded: Session, linker: Linker
+) -> None:
+    store_posts(
+        seeded,
+        [
+            _post("p-ref-only", "Zgłoszenie NT-10002 wisi od tygodnia. Faktura zawyżona o 120 zł!"),
+            _post("p-phone", "Faktura zawyżona o 120 zł, nikt nie oddzwania: 602 345 678"),
+            _post("p-orange", "Orange: zgłoszenie NT-10002 wisi od tygodnia, skandal"),
+            _post("p-bare", "Od tygodnia nie działa, nikt nie odpisuje"),
+        ],
+    )
+    seeded.flush()
+    unnamed = {"about_brand": False, "brand": None, "reasons": ["no watched brand named"]}
+    refs = {"ticket_refs": ["NT-10002"]}
+    _complaint(seeded, "p-ref-only", category="billing", identifiers=refs, **unnamed)
+    _complaint(seeded, "p-phone", category="billing", identifiers={"phones": ["+48602345678"]},
+               **unnamed)  # fmt: skip
+    _complaint(seeded, "p-orange", category="billing", identifiers=refs, **unnamed)
+    _complaint(seeded, "p-bare", category="outage", **unnamed)
+    linker.run(seeded, now=NOW)
+    for external_id in ("p-ref-only", "p-phone"):
+        row = _decision(seeded, external_id)
+        assert row["about_brand"] and row["decision"] in ("linked", "review"), row
+        assert row["ticket_id"] == "NT-10002"
+    # Another provider named, or nothing of ours cited: not about the watched brand.
+    assert _decision(seeded, "p-orange")["decision"] == "off_brand"
+    assert _decision(seeded, "p-bare")["decision"] == "off_brand"

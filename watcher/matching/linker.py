@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,9 +23,12 @@ from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
+from watcher.understanding.brand import names_any
 from watcher.understanding.stories import merge_stories, same_item
 
 MACHINE = "watcher"
+# The reason added to a complaint that names no brand but is the brand's by its identifiers.
+UNNAMED_BUT_OURS = "names no brand, but cites a ticket or a customer's e-mail or phone"
 DECISIONS = ("linked", "review", "new_ticket", "not_complaint", "off_brand", "duplicate")
 # Decisions a later post of the same story inherits.
 STORY_DECISIONS = ("linked", "review", "new_ticket")
@@ -152,6 +155,27 @@ class Linker:
     def _text(complaint: Complaint) -> str:
         return "\n".join(filter(None, [complaint.post.title, complaint.post.text]))
 
+    def _only_brand(self) -> str | None:
+        brands = self.config.brands
+        return brands[0].name if len(brands) == 1 else None
+
+    def _ours_unnamed(self, complaint: Complaint) -> bool:
+        """A complaint naming no brand at all (a reply in a thread, a post on the brand's own
+        forum) that cites one of the helpdesk's ticket numbers, or gives the e-mail or
+        phone of exactly one of its customers: it is about the watched brand."""
+        if not complaint.is_complaint or "no watched brand named" not in (complaint.reasons or []):
+            return False
+        if names_any(self._text(complaint)):
+            return False  # another provider is named: its grievance may be theirs
+        facts = self.facts(complaint)
+        contacts = replace(facts, author=None, text="")  # not a handle, not a name
+        if self.context.customers_of(contacts)[0]:
+            return True
+        return any(
+            candidate.reference in ("exact", "near")
+            for candidate in self.context.candidates(replace(contacts, text=""))
+        )
+
     def facts(self, complaint: Complaint) -> ComplaintFacts:
         post = complaint.post
         return ComplaintFacts.from_identifiers(
@@ -232,6 +256,10 @@ class Linker:
         evidence: list[dict[str, Any]] = []
         duplicate_of: Complaint | None = None
         decision: Decision
+        if not complaint.about_brand and self._ours_unnamed(complaint):
+            complaint.about_brand = True
+            complaint.brand = complaint.brand or self._only_brand()
+            complaint.reasons = [*(complaint.reasons or []), UNNAMED_BUT_OURS]
         if not complaint.about_brand:
             decision = Decision("off_brand", reason="not about a watched brand")
         elif not complaint.is_complaint:

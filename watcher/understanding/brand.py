@@ -110,6 +110,12 @@ def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str
     return None
 
 
+def names_any(text: str, names: Sequence[str] = DEFAULT_COMPETITORS) -> bool:
+    """Whether the text names any of these brands (in any inflected form)."""
+    folded = normalise(text).ascii_folded
+    return any(_alias_pattern(name).search(folded) for name in names)
+
+
 def find_brand(
     text: str,
     brands: Sequence[Brand],
