@@ -17,18 +17,16 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 OUTAGE = "Od wczoraj brak internetu i telewizji, czerwona dioda na modemie."
 
 
-def _ticket(number: int, description: str) -> Any:
-    return parse_ticket(
-        {
-            "id": f"NT-{number}",
-            "subject": "Zgłoszenie",
-            "description": description,
-            "status": "open",
-            "created_at": "2026-11-10T09:00:00Z",
-            "customer_id": f"C-{number}",
-        },
-        UTC,
-    )
+def _ticket(number: int, description: str, **cells: str) -> Any:
+    row = {
+        "id": f"NT-{number}",
+        "subject": "Zgłoszenie",
+        "description": description,
+        "status": "open",
+        "created_at": "2026-11-10T09:00:00Z",
+        "customer_id": f"C-{number}",
+    }
+    return parse_ticket(row | cells, UTC)
 
 
 def _post(text: str) -> ComplaintFacts:
@@ -97,18 +95,7 @@ def test_content_words_are_uncommon_words_and_codes_not_the_vocabulary_of_compla
 
 
 def _customer(number: int, name: str) -> Any:
-    return parse_ticket(
-        {
-            "id": f"NT-{number}",
-            "subject": "Brak internetu",
-            "description": OUTAGE,
-            "status": "open",
-            "created_at": "2026-11-10T09:00:00Z",
-            "customer_id": f"C-{number}",
-            "requester_name": name,
-        },
-        UTC,
-    )
+    return _ticket(number, OUTAGE, requester_name=name)
 
 
 def test_a_diminutive_or_a_nickname_signs_the_full_name(session: Session) -> None:
