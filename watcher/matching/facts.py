@@ -65,6 +65,7 @@ def place_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def place_key(place: str) -> str:
     """A place as the matcher compares it: 'ul. Grochowskiej' and 'Grochowska' agree."""
     return " ".join(place_stem(word) for word in _PLACE_TOKEN.findall(place))

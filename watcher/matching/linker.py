@@ -173,7 +173,7 @@ class Linker:
             return True
         return any(
             candidate.reference in ("exact", "near")
-            for candidate in self.context.candidates(replace(contacts, text=""))
+            for candidate in self.context.candidates(contacts)
         )
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
