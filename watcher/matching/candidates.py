@@ -34,6 +34,7 @@ from watcher.matching.facts import (
     plan_speed,
     ref_digits,
     street_numbers,
+    strip_ending,
 )
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
@@ -85,12 +86,7 @@ def given_name_stems(word: str) -> frozenset[str]:
 
 def name_stem(word: str) -> str:
     """A surname or first name without its Polish case ending, folded."""
-    word = word.casefold()
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            word = word[: -len(ending)]
-            break
-    return fold(word)
+    return fold(strip_ending(word.casefold(), _ENDINGS))
 
 
 @dataclass

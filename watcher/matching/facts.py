@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 from wordfreq import zipf_frequency
 
+from watcher.understanding.complaint import example_lines
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -53,16 +53,19 @@ def ref_digits(reference: str) -> str:
     return "".join(_DIGITS.findall(reference))
 
 
+def strip_ending(word: str, endings: Iterable[str]) -> str:
+    """The word without the first of the endings (longest first) that leaves three letters."""
+    for ending in endings:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
 @lru_cache(maxsize=1 << 16)
 def place_stem(word: str) -> str:
     """A folded word of a name without its case ending; numbers stay as they are."""
     word = fold(word)
-    if word.isdigit():
-        return word
-    for ending in _PLACE_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[: -len(ending)]
-    return word
+    return word if word.isdigit() else strip_ending(word, _PLACE_ENDINGS)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -127,10 +130,8 @@ def problem_vocabulary() -> frozenset[str]:
     every complaint about the service shares ("reklamacja", "dekoder", "odpowiedzi")."""
     stems: set[str] = set()
     for lang in ("pl", "en"):
-        raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
-        for line in raw.read_text(encoding="utf-8").splitlines():
-            if line and not line.startswith("#"):
-                stems.update(place_stem(t) for t in _PLACE_TOKEN.findall(line.split("\t", 2)[-1]))
+        for _, _, _, text in example_lines(lang):
+            stems.update(place_stem(token) for token in _PLACE_TOKEN.findall(text))
     return frozenset(stems)
 
 

@@ -9,7 +9,8 @@ complaint has as of its post's time (the tickets open or recently solved then,
 as a live run and `watcher eval` see them) becomes a labelled pair (right
 ticket or not), and each level's weight is log2(m/u). Nothing depends on the
 day the fit is run, nor on the weights it replaces.
-Fit on the `dev` sets only; `test` and `handwritten` are for the figures reported.
+Fit on the tuning sets only (`dev`, `free`); `free2` checks the fit, and `test` and
+`handwritten` are for the figures reported.
 """
 
 from __future__ import annotations

@@ -267,6 +267,17 @@ def _typo(text: str, seed: int) -> str:
     return " ".join(words)
 
 
+def example_lines(lang: str) -> list[tuple[int, str, str, str]]:
+    """(line number, label, category, text) of each hand-written example of one language."""
+    raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
+    rows: list[tuple[int, str, str, str]] = []
+    for number, line in enumerate(raw.read_text(encoding="utf-8").splitlines()):
+        if line.strip() and not line.startswith("#"):
+            label, category, text = line.split("\t", 2)
+            rows.append((number, label, category, text))
+    return rows
+
+
 def load_examples(lang: str) -> list[Example]:
     """The shipped labelled examples of one language, with their variants.
 
@@ -275,12 +286,8 @@ def load_examples(lang: str) -> list[Example]:
     with a typo. Variants share `base`, so a held-out split never sees a
     sibling of a training line.
     """
-    raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
     examples: list[Example] = []
-    for number, line in enumerate(raw.read_text(encoding="utf-8").splitlines()):
-        if not line.strip() or line.startswith("#"):
-            continue
-        label, category, text = line.split("\t", 2)
+    for number, label, category, text in example_lines(lang):
         variants = (text, fold_diacritics(text).lower(), _typo(text, number))
         for k, variant in enumerate(variants):
             brand = TRAINING_BRANDS[(number + 3 * k) % len(TRAINING_BRANDS)]
