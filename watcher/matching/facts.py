@@ -15,7 +15,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
-from watcher.understanding.complaint import example_lines
+from watcher.understanding.examples import example_lines
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")

@@ -15,13 +15,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from watcher.understanding.examples import example_lines
 from watcher.understanding.text import fold_diacritics, normalise
 
 # Chosen on the dev splits of the real data (bench/eval_understanding.py): Polish
@@ -265,17 +265,6 @@ def _typo(text: str, seed: int) -> str:
     j = 1 + seed % (len(w) - 3)
     words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return " ".join(words)
-
-
-def example_lines(lang: str) -> list[tuple[int, str, str, str]]:
-    """(line number, label, category, text) of each hand-written example of one language."""
-    raw = files("watcher.understanding").joinpath(f"data/complaints_{lang}.tsv")
-    rows: list[tuple[int, str, str, str]] = []
-    for number, line in enumerate(raw.read_text(encoding="utf-8").splitlines()):
-        if line.strip() and not line.startswith("#"):
-            label, category, text = line.split("\t", 2)
-            rows.append((number, label, category, text))
-    return rows
 
 
 def load_examples(lang: str) -> list[Example]:
