@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -115,3 +116,24 @@ def test_a_diminutive_or_a_nickname_signs_the_full_name(session: Session) -> Non
         assert named == {ticket}, text
     # Another first name is another person.
     assert not any(c.identity == "name" for c in context.candidates(_post("Anna Nowak pisze")))
+
+
+def test_a_known_authors_candidates_of_other_customers_are_someone_elses(
+    session: Session,
+) -> None:
+    context = _context(
+        session,
+        [
+            _ticket(700, f"{OUTAGE} ul. Lipowa 3, Białystok.", requester_handles="twitter:rafal_m"),
+            _ticket(701, f"{OUTAGE} ul. Lipowa 5, Białystok."),
+        ],
+    )
+    post = _post("Druga doba bez internetu na Lipowej")
+    levels = {
+        c.ticket.external_id: c.identity
+        for c in context.candidates(replace(post, author="Rafal_M"))
+    }
+    assert levels == {"NT-700": "exact", "NT-701": "other"}
+    # An author no customer is: nobody's ticket is ruled out.
+    anonymous = {c.identity for c in context.candidates(replace(post, author="someone"))}
+    assert anonymous == {"none"}

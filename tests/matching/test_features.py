@@ -16,6 +16,7 @@ from watcher.matching.facts import (
 )
 from watcher.matching.features import (
     LEVELS,
+    category_level,
     city_level,
     compare,
     details_level,
@@ -173,6 +174,23 @@ def test_compare_gives_every_feature_in_order() -> None:
     assert by_feature["reference"] == "exact"
     assert by_feature["category"] == "disagree"
     assert all(c.level in LEVELS[c.feature] for c in levels)
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "level"),
+    [
+        ("outage", "outage", "agree"),
+        ("outage", " Billing ", "disagree"),  # a helpdesk's spelling of our category
+        ("outage", "delivery", "unknown"),  # another business's category: not comparable
+        ("other", "outage", "unknown"),
+        (None, "outage", "unknown"),
+        ("outage", None, "unknown"),
+    ],
+)
+def test_the_category_compares_only_within_our_taxonomy(
+    mine: str | None, theirs: str | None, level: str
+) -> None:
+    assert category_level(complaint(category=mine), ticket(category=theirs)) == level
 
 
 def test_the_plan_is_the_highest_speed_named_and_a_shared_one_is_a_detail() -> None:

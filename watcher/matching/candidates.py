@@ -270,6 +270,10 @@ class MatchContext:
             candidate.rare_words = self.rare_words(complaint, candidate.ticket)
             if cited and candidate.reference == "none":
                 candidate.reference = "other"
+            if exact and candidate.identity == "none":
+                # The author is a known customer (by a handle, e-mail or phone only they
+                # have): this ticket is someone else's.
+                candidate.identity = "other"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
     def _streets_named(self, complaint: ComplaintFacts) -> list[str]:

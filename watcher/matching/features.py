@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key
+from watcher.understanding.category import DEFAULT_TAXONOMY, FALLBACK
 from watcher.understanding.identifiers import CITIES
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "near", "other", "none"),
-    "identity": ("exact", "shared", "name", "none"),
+    "identity": ("exact", "shared", "name", "other", "none"),
     "text": ("high", "medium", "low", "none"),
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
     "status": ("open", "solved_recently", "solved_long_ago"),
@@ -77,17 +78,12 @@ def status_level(ticket: TicketFacts, published_at: datetime | None) -> str:
 
 
 def category_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
-    if (
-        not complaint.category
-        or not ticket.category
-        or "other"
-        in (
-            complaint.category,
-            ticket.category,
-        )
-    ):
+    """Whether the post's category (of our taxonomy) is the ticket's. A helpdesk category
+    outside the taxonomy ("delivery", "network") cannot be compared: unknown."""
+    theirs = (ticket.category or "").strip().lower()
+    if not complaint.category or complaint.category == FALLBACK or theirs not in DEFAULT_TAXONOMY:
         return "unknown"
-    return "agree" if complaint.category == ticket.category else "disagree"
+    return "agree" if complaint.category == theirs else "disagree"
 
 
 def _amount(value: str) -> Decimal | None:
