@@ -137,3 +137,18 @@ def test_a_known_authors_candidates_of_other_customers_are_someone_elses(
     # An author no customer is: nobody's ticket is ruled out.
     anonymous = {c.identity for c in context.candidates(replace(post, author="someone"))}
     assert anonymous == {"none"}
+
+
+def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session) -> None:
+    # The post cites NT-80063 (another customer's) but means NT-80068, found by its text.
+    context = _context(
+        session,
+        [
+            _ticket(80063, "Monitor uszkodzony w transporcie, Poznań."),
+            _ticket(80068, "Paczkomat GDA08M: kod odbioru nieprawidłowy, skrytka zamknięta."),
+        ],
+    )
+    post = _post("Paczkomat GDA08M: kod odbioru nieprawidłowy. Zgłoszenie NT-80063, trzeci dzień")
+    post = replace(post, ticket_refs=("NT-80063",))
+    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    assert levels == {"NT-80063": "exact", "NT-80068": "near"}

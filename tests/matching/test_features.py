@@ -11,6 +11,7 @@ from watcher.matching.facts import (
     ComplaintFacts,
     TicketFacts,
     fold,
+    place_key,
     plan_speed,
     ref_digits,
 )
@@ -159,6 +160,11 @@ def test_the_same_house_is_two_details_and_a_neighbours_house_none() -> None:
     assert shared_details(post_about("U nas na Grochowskiej 230 też nie działa"), house_214) == []
     # No number on one side: the street alone.
     assert shared_details(post_about("Awaria na Grochowskiej"), house_214) == ["place Grochowska"]
+
+
+def test_a_town_in_the_locative_plural_is_the_town() -> None:
+    assert place_key("Wadowicach") == place_key("Wadowice")
+    assert place_key("Krzykach") == place_key("Krzyki")
 
 
 def test_a_multi_word_street_needs_all_its_words() -> None:

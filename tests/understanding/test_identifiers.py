@@ -45,6 +45,18 @@ def test_english_ticket_wording_and_currencies() -> None:
     assert {"value": "40.00", "currency": "USD"} in found["amounts"]
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("pobranie 149,99 zeszło dwa razy", ["149.99"]),  # no currency: the Polish way
+        ("zapłaciłem 149,99 zł, potem znowu 149,99", ["149.99"]),  # one amount, once
+        ("1,5 miesiąca, 12,345 km, 12.11, 3,14159", []),  # not money
+    ],
+)
+def test_an_amount_with_grosze_needs_no_currency(text: str, values: list[str]) -> None:
+    assert [a["value"] for a in extract_identifiers(text)["amounts"]] == values
+
+
 def test_nothing_found_is_empty_lists() -> None:
     assert all(v == [] for v in extract_identifiers("🙂").values())
 

@@ -233,18 +233,10 @@ class MatchContext:
             for ticket_id in self.by_digits.get(digits, ()):
                 add(ticket_id, "reference").reference = "exact"
         exact_refs = {c.ticket.ticket_id for c in found.values() if c.reference == "exact"}
-        if cited:
-            for candidate in found.values():
-                if candidate.reference == "none" and _one_typo(
-                    ref_digits(candidate.ticket.external_id), cited
-                ):
-                    candidate.reference = "near"
-            if not exact_refs:
-                for digits in cited:
-                    for ticket_id in self._near_references(digits):
-                        candidate = add(ticket_id, "reference")
-                        if candidate.reference == "none":
-                            candidate.reference = "near"
+        if cited and not exact_refs:
+            for digits in cited:
+                for ticket_id in self._near_references(digits):
+                    add(ticket_id, "reference")
 
         # Every ticket on a street the post names, so neighbours on one street are rivals
         # (an outage) rather than whichever the text index happened to rank first.
@@ -269,7 +261,10 @@ class MatchContext:
             candidate.similarity = similarities.get(ticket_id, 0.0)
             candidate.rare_words = self.rare_words(complaint, candidate.ticket)
             if cited and candidate.reference == "none":
-                candidate.reference = "other"
+                # A number one typo from a cited one is near, whichever channel found it (a
+                # cited number may exist and still be a typo of the right one).
+                near = _one_typo(ref_digits(candidate.ticket.external_id), cited)
+                candidate.reference = "near" if near else "other"
             if exact and candidate.identity == "none":
                 # The author is a known customer (by a handle, e-mail or phone only they
                 # have): this ticket is someone else's.

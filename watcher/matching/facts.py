@@ -22,10 +22,11 @@ _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 # Polish case endings of place names and other nouns and adjectives, diacritics folded
 # (people type "kwiaciarnie" for "kwiaciarnię"), longest first: "Grochowska" and "na
-# Grochowskiej", "Legionowo" and "w Legionowie", "kwiaciarnia" and "kwiaciarnię" share a stem.
+# Grochowskiej", "Legionowo" and "w Legionowie", "Wadowice" and "w Wadowicach",
+# "kwiaciarnia" and "kwiaciarnię" share a stem.
 _PLACE_ENDINGS = sorted(
-    ["iego", "iej", "ich", "ych", "ymi", "imi", "ego", "emu", "owi", "ia", "ie", "ii", "io",
-     "iu", "ej", "im", "ym", "om", "a", "e", "i", "o", "u", "y"],
+    ["iego", "iach", "iami", "iej", "ich", "ych", "ymi", "imi", "ego", "emu", "owi", "ach",
+     "ami", "ia", "ie", "ii", "io", "iu", "ej", "im", "ym", "om", "a", "e", "i", "o", "u", "y"],
     key=len,
     reverse=True,
 )  # fmt: skip

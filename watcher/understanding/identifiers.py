@@ -63,6 +63,9 @@ _AMOUNT_AFTER = re.compile(
 _AMOUNT_BEFORE = re.compile(
     r"(pln|eur|usd|gbp|\$|£|€)\s?(\d{1,7}(?:[.,]\d{1,2})?)\b", re.IGNORECASE
 )
+# An amount written the Polish way with no currency ("pobranie 149,99"): grosze after a
+# comma. Not "1,5" nor "12,345", nor a part of a longer number or a date.
+_AMOUNT_BARE = re.compile(r"(?<![\w.,/:-])(\d{1,6},\d{2})(?!\w|[.,]\d)")
 _CURRENCY = {
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
     "eur": "EUR", "euro": "EUR", "€": "EUR", "usd": "USD", "$": "USD", "gbp": "GBP", "£": "GBP",
@@ -238,7 +241,8 @@ def _amount(value: str, currency: str) -> dict[str, str] | None:
         number = Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
-    return {"value": str(number), "currency": _CURRENCY[currency.casefold()]}
+    # No currency written: "" (a bare "149,99").
+    return {"value": str(number), "currency": _CURRENCY.get(currency.casefold(), "")}
 
 
 # Every duration names a unit of time: text without one is not searched any further.
@@ -307,7 +311,14 @@ def _dates(text: str) -> list[str]:
 def _amounts(text: str) -> list[dict[str, str]]:
     found = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
     found += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
-    return _unique([a for a in found if a is not None])
+    amounts = _unique([a for a in found if a is not None])
+    values = {a["value"] for a in amounts}
+    for value in _AMOUNT_BARE.findall(text):
+        bare = _amount(value, "")
+        if bare is not None and bare["value"] not in values:
+            values.add(bare["value"])
+            amounts.append(bare)
+    return amounts
 
 
 def _numbered_streets(text: str) -> list[str]:
