@@ -6,10 +6,17 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from watcher.formats.tickets import parse_ticket
-from watcher.matching.candidates import RARE_WORD_TICKETS, STREET_TICKETS, MatchContext
+from watcher.matching.candidates import (
+    RARE_WORD_TICKETS,
+    STREET_TICKETS,
+    MatchContext,
+    name_parts,
+    name_stem,
+)
 from watcher.matching.facts import ComplaintFacts, content_words
 from watcher.tickets.store import import_tickets
 from watcher.understanding.identifiers import extract_identifiers
@@ -152,3 +159,47 @@ def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session
     post = replace(post, ticket_refs=("NT-80063",))
     levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
     assert levels == {"NT-80063": "exact", "NT-80068": "near"}
+
+
+@pytest.mark.parametrize(
+    ("text", "author", "first", "last"),
+    [
+        ("Silence for 3 days. Anything that speeds this up?\n– Priya (Krzyki)", None, "Priya", ""),
+        ("Dzwoniłam we wtorek. Wiesława A.", None, "Wiesława", ""),
+        ("nic nie działa. Pozdrawiam, Kasia", None, "Katarzyna", ""),
+        ("Still broken after a week. Thanks, Bill", None, "William", ""),
+        ("Od tygodnia u teściowej, pani Lisowej, brak sygnału", None, "", "Lis"),
+        ("router reboots every hour", "kasia_zielu", "Katarzyna", ""),
+    ],
+)
+def test_part_of_a_name_signs_a_post(text: str, author: str | None, first: str, last: str) -> None:
+    parts = name_parts(text, author)
+    assert parts.name(name_stem(first) if first else "-", name_stem(last) if last else "-")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marek z sąsiedztwa mówi, że u niego działa. Pomocy!",  # a name, but no sign-off
+        "nikt nie odbiera. Pomocy!",
+    ],
+)
+def test_a_name_inside_the_text_or_a_last_word_is_no_signature(text: str) -> None:
+    assert not name_parts(text, None).name(name_stem("Marek"), name_stem("Nowak"))
+
+
+def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(
+    session: Session,
+) -> None:
+    context = _context(
+        session,
+        [
+            _ticket(800, f"{OUTAGE} ul. Lipowa 3.", requester_name="Wiesława Adamczyk"),
+            _ticket(801, f"{OUTAGE} ul. Lipowa 5.", requester_name="Jan Nowak"),
+        ],
+    )
+    levels = {
+        c.ticket.external_id: c.identity
+        for c in context.candidates(_post("Od niedzieli bez internetu na Lipowej. Wiesława A."))
+    }
+    assert levels == {"NT-800": "partial", "NT-801": "none"}

@@ -127,6 +127,7 @@ def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
     assert w["identity"]["shared"] < w["identity"]["exact"]  # a shared handle proves little
     # The author is another customer: their ticket is rarely the one the post is about.
     assert w["identity"]["other"] < w["identity"]["none"] < 0
+    assert w["identity"]["none"] < w["identity"]["partial"] <= w["identity"]["name"]
     assert w["text"]["high"] > w["text"]["none"]
     assert w["category"]["disagree"] < 0
     # A post soon after its ticket is at least as telling as one weeks later.

@@ -54,6 +54,19 @@ _ENDINGS = sorted(
     reverse=True,
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A post names its author by part of a name: a sign-off at its very end ("– Sarah",
+# "Pozdrawiam, Kasia", "Wiesława A.", "– Priya (Krzyki)"), or a title before a surname
+# ("pani Lisowej", "Mr Hale"). The part is compared only with the candidates' customers.
+_SIGN_OFF = re.compile(
+    r"(?:^|[\n–—-]|[.!?]\s|\b(?:pozdrawiam|pozdrowienia|pozdr|dzięki|dzieki|thanks|regards"
+    r"|cheers)\b[,.!]?)\s*([^\W\d_]{3,})(?:\s+[^\W\d_]\.?)?\s*(?:\([^()\n]{0,40}\))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+_TITLED = re.compile(
+    r"\b(?i:pan|pani|pana|panu|panem|panią|panie|mr|mrs|ms)\.?\s+([A-ZĄĆĘŁŃÓŚŹŻ][^\W\d_]{2,})"
+)
+SIGN_OFF_CHARS = 80
+_HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +95,36 @@ def given_name_stems(word: str) -> frozenset[str]:
     stem = name_stem(word)
     english = _nicknames().canonicals_of(word.casefold()) if word.isascii() else set()
     return frozenset({stem} | _diminutives().get(stem, frozenset()) | set(map(name_stem, english)))
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """Given names and surnames (stems) a post names its author by, short of a full name."""
+
+    given: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
+
+    def name(self, first: str, last: str) -> bool:
+        return first in self.given or last in self.surnames
+
+
+def name_parts(text: str, author: str | None) -> NameParts:
+    """The author's given name from a sign-off or the handle ("kasia_zielu"), and a
+    surname after a title ("pani Lisowej", also as the wife of Mr Lis) or in the handle."""
+    given: set[str] = set()
+    surnames: set[str] = set()
+    signed = _SIGN_OFF.search(text[-SIGN_OFF_CHARS:].rstrip())
+    if signed and signed.group(1)[0].isupper():
+        given |= given_name_stems(signed.group(1))
+    for word in _TITLED.findall(text[:3000]):
+        stem = name_stem(word)
+        surnames.add(stem)
+        if stem.endswith("ow") and len(stem) > 4:
+            surnames.add(stem[:-2])  # "Lisowa", "Nowakowa": a married form
+    for token in _HANDLE_WORD.findall(author or ""):
+        given |= given_name_stems(token)
+        surnames.add(name_stem(token))
+    return NameParts(frozenset(given), frozenset(surnames))
 
 
 def name_stem(word: str) -> str:
@@ -115,6 +158,8 @@ class MatchContext:
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
+    # (first name stem, surname stem) of each customer with a full name.
+    name_stems: dict[int, tuple[str, str]] = field(default_factory=dict)
     watermark: datetime | None = None
     _name_choices: list[str] | None = None
     _name_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -186,7 +231,9 @@ class MatchContext:
         words = _WORD.findall(name)
         if len(words) >= 2:
             self.customer_names[customer_id] = name
-            self.names[(name_stem(words[0]), name_stem(words[-1]))].add(customer_id)
+            key = (name_stem(words[0]), name_stem(words[-1]))
+            self.names[key].add(customer_id)
+            self.name_stems[customer_id] = key
 
     def candidates(
         self, complaint: ComplaintFacts, text_hits: list[tuple[int, float]] | None = None
@@ -257,6 +304,7 @@ class MatchContext:
                     taken += 1
 
         similarities = self.index.similarity(complaint.text, list(found)) if found else {}
+        parts: NameParts | None = None
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
             candidate.rare_words = self.rare_words(complaint, candidate.ticket)
@@ -269,6 +317,13 @@ class MatchContext:
                 # The author is a known customer (by a handle, e-mail or phone only they
                 # have): this ticket is someone else's.
                 candidate.identity = "other"
+            elif candidate.identity == "none" and candidate.ticket.customer_id is not None:
+                key = self.name_stems.get(candidate.ticket.customer_id)
+                if key is not None:
+                    if parts is None:
+                        parts = name_parts(complaint.text, complaint.author)
+                    if parts.name(*key):
+                        candidate.identity = "partial"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
     def _streets_named(self, complaint: ComplaintFacts) -> list[str]:

@@ -256,7 +256,7 @@ class Candidate:
     ticket: TicketFacts
     channels: set[str] = field(default_factory=set)
     reference: str = "none"  # exact | near | other | none
-    identity: str = "none"  # exact | shared | name | other | none
+    identity: str = "none"  # exact | shared | name | partial | other | none
     similarity: float = 0.0
     # Words the post and the ticket share that few tickets have (see `MatchContext`).
     rare_words: tuple[str, ...] = ()

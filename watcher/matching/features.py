@@ -18,7 +18,7 @@ from watcher.understanding.identifiers import CITIES
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "reference": ("exact", "near", "other", "none"),
-    "identity": ("exact", "shared", "name", "other", "none"),
+    "identity": ("exact", "shared", "name", "partial", "other", "none"),
     "text": ("high", "medium", "low", "none"),
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
     "status": ("open", "solved_recently", "solved_long_ago"),

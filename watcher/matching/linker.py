@@ -35,7 +35,7 @@ STORY_DECISIONS = ("linked", "review", "new_ticket")
 REVIEW_CANDIDATES = 3
 IDENTIFYING = {
     ("identity", "exact"), ("identity", "shared"), ("identity", "name"),
-    ("reference", "exact"), ("reference", "near"),
+    ("identity", "partial"), ("reference", "exact"), ("reference", "near"),
 }  # fmt: skip
 
 

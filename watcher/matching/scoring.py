@@ -97,6 +97,8 @@ ORDERED: dict[str, tuple[str, ...]] = {
     "details": ("none", "one", "two_plus"),
     "words": ("none", "one", "two_plus"),
     "reference": ("none", "near", "exact"),
+    # Part of a name (a signed first name) is never worth more than the whole name.
+    "identity": ("other", "none", "partial", "name", "exact"),
     # Within the window, the sooner after the ticket was opened the likelier a post is
     # about it. ("older": a ticket still open after months, which may be just what a
     # customer finally goes public about, is left to its own estimate.)
