@@ -318,11 +318,11 @@ class MatchContext:
                 # have): this ticket is someone else's.
                 candidate.identity = "other"
             elif candidate.identity == "none" and candidate.ticket.customer_id is not None:
-                key = self.name_stems.get(candidate.ticket.customer_id)
-                if key is not None:
+                stems = self.name_stems.get(candidate.ticket.customer_id)
+                if stems is not None:
                     if parts is None:
                         parts = name_parts(complaint.text, complaint.author)
-                    if parts.name(*key):
+                    if parts.name(*stems):
                         candidate.identity = "partial"
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
