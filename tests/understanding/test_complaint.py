@@ -20,6 +20,10 @@ COMPLAINTS = [
     # Trouble and waiting without the usual words, ending in a question.
     "Router od Netii gubi wifi kilka razy dziennie, pomaga tylko restart. Zgłosiłam ponad "
     'tydzień temu, status "oczekuje". Czy można poprosić o inny model?',
+    # A service down, asked about; days counted; "is this a joke".
+    "Ruczaj, Grota-Roweckiego – Netia internet down since Sunday night. Anyone know anything?",
+    'Grochów drugi dzień offline, a w aplikacji #netia dalej "wszystko działa poprawnie" 🤡',
+    "paying for 300 mbps, evenings I get like 100-150. @Netia_pl is this a joke",
 ]
 NOT_COMPLAINTS = [
     "Netia otwiera nowy salon w Gdyni",
@@ -65,6 +69,11 @@ def test_reasons_name_the_rules_and_the_model() -> None:
         ("Streaming is so slow since the upgrade", "does not work"),
         ("Honestly the worst customer service I have dealt with, liars", "abuse of the company"),
         ("Najgorsza obsługa w mieście, to są naciągacze", "abuse of the company"),
+        # A service down, and days counted, without the usual words.
+        ("Ruczaj – Netia internet down since Sunday night. Anyone know anything?", "does not work"),
+        ("router blinking red, tv dead too", "does not work"),
+        ("Grochów drugi dzień offline", "waiting for days"),
+        ("day 4 without internet, router all green", "waiting for days"),
     ],
 )
 def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:

@@ -60,6 +60,11 @@ RULES = (
             r"\b(?:so|too|very|really|extremely) slow\b",
             r"\b(?:issue|problem)s? with (?:my|the|your)\b",
             r"\bnever (?:arrived|came|received|showed)\b",
+            # A service that is down: "internet down since Sunday", "tv dead too", "offline".
+            r"\b(?:internet|net|tv|wifi|service|connection|signal|line|app|router)"
+            r" (?:is |went |still )?(?:down|dead|offline|out)\b",
+            r"\bdown since\b",
+            r"\b(?:dzien|doba|dobe|tydzien|wieczor) (?:offline|bez (?:internetu|netu|sygnalu))\b",
         ),
         2.0,
     ),
@@ -71,6 +76,10 @@ RULES = (
             r"\bod (?:tygodnia|miesiaca|wczoraj|soboty|niedzieli|poniedzialku)\b",
             r"\b(?:still|been) (?:waiting|no|without)\b",
             r"\bfor (?:\d+|two|three|several) (?:days|weeks|months)\b",
+            # Counted days: "drugi dzień", "trzecia doba", "second day", "day 4 without".
+            r"\b(?:drug|trzec|czwart|piat|szost|kolejn)\w* (?:dzien|doba|dobe|tydzien|wieczor)\b",
+            r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) (?:day|week|evening|night)\b",
+            r"\bday \d+ (?:without|of|with no|and)\b",
         ),
         1.5,
     ),
@@ -185,7 +194,9 @@ RULES = (
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
             r"|freez\w*|stuck|suffer\w*|lie[ds]?|liars?|disgust\w*|shame\w*|mess|hate|fix\w*"
             r"|sorry|expect\w*|respon\w*|repl\w*|answer\w*|incomplete|barely|unable|explain"
-            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|without|suck\w*)\b",
+            r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|paying for|without"
+            # "is this a joke", "logs me out every single time", "offline"
+            r"|suck\w*|joke|every single time|logs? me out|logged out|offline)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
@@ -196,7 +207,7 @@ RULES = (
             # Trouble and waiting: "gubi wifi", "rozłącza", "pomaga tylko restart",
             # "zgłosiłam tydzień temu", status "oczekuje".
             r"|gubi\w*|rozlacza\w*|zrywa\w*|przerywa\w*|restart\w*|zglosil\w*|zglasza\w*"
-            r"|oczekuj\w*|tydzien|tydzie)\b",
+            r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*)\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
