@@ -203,3 +203,16 @@ def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(
         for c in context.candidates(_post("Od niedzieli bez internetu na Lipowej. Wiesława A."))
     }
     assert levels == {"NT-800": "partial", "NT-801": "none"}
+
+
+def test_a_double_barrelled_street_proposes_its_tickets_by_either_part(session: Session) -> None:
+    context = _context(
+        session,
+        [_ticket(900 + i, f"{OUTAGE} Grota-Roweckiego {20 + i}/4, Kraków.") for i in range(3)],
+    )
+    placed = {
+        c.ticket.external_id
+        for c in context.candidates(_post("Grota 20 flat 41, no net"))
+        if "place" in c.channels
+    }
+    assert placed == {"NT-900", "NT-901", "NT-902"}

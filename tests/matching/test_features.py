@@ -167,6 +167,20 @@ def test_a_town_in_the_locative_plural_is_the_town() -> None:
     assert place_key("Krzykach") == place_key("Krzyki")
 
 
+def test_a_double_barrelled_street_is_named_by_either_part() -> None:
+    grota = ticket(places=("Grota-Roweckiego",), house_numbers=(("grot roweck", "20"),))
+    assert shared_details(post_about("Grota 20 flat 41, day 4 without internet"), grota) == [
+        "place Grota",  # as the post names it
+        "house 20",
+    ]
+    assert shared_details(post_about("awaria na Roweckiego od rana"), grota) == [
+        "place Grota-Roweckiego"
+    ]
+    # Another house on it is a neighbour's, by whichever name.
+    assert shared_details(post_about("Grota-Roweckiego 22 bez netu"), grota) == []
+    assert shared_details(post_about("Grota 22 bez netu"), grota) == []
+
+
 def test_a_multi_word_street_needs_all_its_words() -> None:
     street = ticket(places=("Jedności Narodowej",))
     assert shared_details(post_about("Awaria na Jedności Narodowej od rana"), street)

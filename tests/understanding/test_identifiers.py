@@ -128,6 +128,7 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
         ("brak netu od wczoraj. Jedności Narodowej 91. ile to potrwa?", ["Jedności Narodowej"]),
         ("Adres: Grochowska 214 m. 5, Warszawa", ["Grochowska", "Warszawa"]),
         ("Wita Stwosza 41/7", ["Wita Stwosza"]),
+        ("Kraków Ruczaj, Grota-Roweckiego 20/14.", ["Grota-Roweckiego", "Kraków"]),
         ("Od 4.11 wieczorem nie działa", []),  # a date
         ("Obiecaliście TV Komfort 39,99 a płacę 69,99", []),  # an amount
         ("Pakiet 300 Mb/s to fikcja", []),  # a speed

@@ -31,6 +31,7 @@ from watcher.matching.facts import (
     content_words,
     fold,
     place_key,
+    place_keys,
     plan_speed,
     ref_digits,
     street_numbers,
@@ -415,7 +416,7 @@ _TICKET_COLUMNS = (
 
 
 def _streets(ticket: TicketFacts) -> set[str]:
-    return {place_key(p) for p in ticket.places if p not in CITIES}
+    return {key for p in ticket.places if p not in CITIES for key in place_keys(p)}
 
 
 def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:

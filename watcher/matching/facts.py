@@ -75,6 +75,18 @@ def place_key(place: str) -> str:
     return " ".join(place_stem(word) for word in _PLACE_TOKEN.findall(place))
 
 
+@lru_cache(maxsize=1 << 16)
+def place_keys(place: str) -> tuple[str, ...]:
+    """The keys a post may name a place by: its `place_key`, and for a double-barrelled
+    street each part people shorten it to ("Grota" or "Roweckiego" for
+    "Grota-Roweckiego", "Skłodowskiej" for "Curie-Skłodowskiej")."""
+    key = place_key(place)
+    if "-" not in place:
+        return (key,)
+    parts = [place_key(part) for part in place.split("-")]
+    return (key, *(part for part in parts if len(part) >= 4 and part != key))
+
+
 def place_runs(text: str) -> dict[str, set[str]]:
     """Keys of one to three words a text may name a street with, without "ul." before it,
     each with the house numbers that follow it ("Grochowska 214 m. 5" -> {"214"}).

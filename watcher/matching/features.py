@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key, place_keys
 from watcher.understanding.category import DEFAULT_TAXONOMY, FALLBACK
 from watcher.understanding.identifiers import CITIES
 
@@ -100,19 +100,27 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
     # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
     # "ul." in the post. A city is no detail (thousands of tickets share one): see city_level.
-    ticket_places = {place_key(p): p for p in ticket.places if p not in CITIES}
+    # Each key the ticket's streets may be named by -> (the street's own key, the street).
+    ticket_places = {
+        key: (place_key(p), p) for p in ticket.places if p not in CITIES for key in place_keys(p)
+    }
     named: dict[str, str] = {}
     for place in complaint.places:
         if place not in CITIES:
             named.setdefault(place_key(place), place)
-    for key, place in ticket_places.items():
+    for key, (_, place) in ticket_places.items():
         if key in complaint.place_mentions:
             named.setdefault(key, place)
+    # The ticket's streets the post names, each with the keys it names it by ("Grota-
+    # Roweckiego 20" is also "Roweckiego 20": one street, the numbers after either).
+    by_street: dict[str, tuple[str, set[str]]] = {}
     for key, place in named.items():
-        if key not in ticket_places:
-            continue
-        mine = {n for k, n in complaint.house_numbers if k == key}
-        theirs = {n for k, n in ticket.house_numbers if k == key}
+        if key in ticket_places:
+            street = ticket_places[key][0]
+            by_street.setdefault(street, (place, set()))[1].add(key)
+    for street, (place, keys) in by_street.items():
+        mine = {n for k, n in complaint.house_numbers if k in keys}
+        theirs = {n for k, n in ticket.house_numbers if k == street}
         if mine and theirs and not mine & theirs:
             continue  # a neighbour: the same street, another house
         shared.append(f"place {place}")

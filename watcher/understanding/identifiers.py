@@ -130,10 +130,12 @@ _STREET = re.compile(
     r"([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+)?)"
 )
 # A street without "ul." before it, known by the house number after it: "Jedności
-# Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7". Not a date ("Od 4.11"), an
-# amount or a speed ("Komfort 39,99", "Pakiet 300 Mb/s"), a postcode or a long number.
+# Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7", "Grota-Roweckiego 20/14".
+# Not a date ("Od 4.11"), an amount or a speed ("Komfort 39,99", "Pakiet 300 Mb/s"), a
+# postcode or a long number.
 _STREET_NUMBERED = re.compile(
-    r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
+    r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:-[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?"
+    r"(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
     r"\s(\d{1,4}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
 )
 # Month names a day number follows ("Październik 12", "Oct 14"): no street. Whole words,
