@@ -216,3 +216,14 @@ def test_a_double_barrelled_street_proposes_its_tickets_by_either_part(session: 
         if "place" in c.channels
     }
     assert placed == {"NT-900", "NT-901", "NT-902"}
+
+
+def test_a_ticket_number_in_parts_is_cited_by_its_last_part(session: Session) -> None:
+    context = _context(
+        session,
+        [_ticket(1, "Korekta na 0 kWh.", id="PGE/2026/40547"),
+         _ticket(2, "Korekta na 0 kWh.", id="PGE/2026/40548")],
+    )  # fmt: skip
+    post = replace(_post("zgłoszenie #40547 i cisza"), ticket_refs=("40547",))
+    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    assert levels == {"PGE/2026/40547": "exact", "PGE/2026/40548": "near"}

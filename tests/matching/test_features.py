@@ -14,6 +14,7 @@ from watcher.matching.facts import (
     place_key,
     plan_speed,
     ref_digits,
+    ref_keys,
 )
 from watcher.matching.features import (
     LEVELS,
@@ -65,6 +66,12 @@ def test_fold_removes_polish_diacritics_including_l_stroke() -> None:
 )
 def test_reference_digits(ref: str, digits: str) -> None:
     assert ref_digits(ref) == digits
+
+
+def test_a_reference_in_parts_is_also_cited_by_its_last_part() -> None:
+    assert ref_keys("PGE/2026/40547") == ("202640547", "40547")
+    assert ref_keys("NT-10234") == ("10234",)
+    assert ref_keys("ZD/2026/12") == ("202612",)  # too short a part to be cited alone
 
 
 @pytest.mark.parametrize(

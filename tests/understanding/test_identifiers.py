@@ -109,9 +109,21 @@ def test_a_reference_pattern_takes_the_separators_people_type(text: str, refs: l
     assert extract_identifiers(text, [r"NT-\d+"])["ticket_refs"] == refs
 
 
-def test_only_a_letter_prefix_and_hyphen_is_made_lenient() -> None:
+def test_only_a_letter_prefix_and_a_separator_is_made_lenient() -> None:
     assert lenient(r"[A-Z]-\d+") is None and lenient(r"#\d+") is None
-    assert lenient(r"ZD-\d{5}") is not None
+    assert lenient(r"ZD-\d{5}") is not None and lenient(r"PGE/\d{4}/\d{5}") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("Reklamacja PGE 2026 40534 z 23.11.", ["PGE 2026 40534"]),
+        ("sprawa pge/2026/40534", ["PGE/2026/40534"]),
+        ("zgłoszenie #40547, cisza", ["40547"]),  # the last part only: see ref_keys
+    ],
+)
+def test_a_reference_in_parts_takes_separators_between_each(text: str, refs: list[str]) -> None:
+    assert extract_identifiers(text, [r"PGE/\d{4}/\d{5}"])["ticket_refs"] == refs
 
 
 @pytest.mark.parametrize(

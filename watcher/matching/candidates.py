@@ -34,6 +34,7 @@ from watcher.matching.facts import (
     place_keys,
     plan_speed,
     ref_digits,
+    ref_keys,
     street_numbers,
     strip_ending,
 )
@@ -128,8 +129,10 @@ def name_parts(text: str, author: str | None) -> NameParts:
     return NameParts(frozenset(given), frozenset(surnames))
 
 
+@lru_cache(maxsize=1 << 16)
 def name_stem(word: str) -> str:
-    """A surname or first name without its Polish case ending, folded."""
+    """A surname or first name without its Polish case ending, folded (cached: every
+    word of every post is tried as a name)."""
     return fold(strip_ending(word.casefold(), _ENDINGS))
 
 
@@ -188,14 +191,16 @@ class MatchContext:
                 self.word_tickets.subtract(old.words)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
-                self.by_digits[ref_digits(old.external_id)].discard(old.ticket_id)
+                for key in ref_keys(old.external_id):
+                    self.by_digits[key].discard(old.ticket_id)
                 if old.customer_id is not None:
                     self.by_customer[old.customer_id].discard(old.ticket_id)
             self.tickets[facts.ticket_id] = facts
             self.word_tickets.update(facts.words)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
-            self.by_digits[ref_digits(facts.external_id)].add(facts.ticket_id)
+            for key in ref_keys(facts.external_id):
+                self.by_digits[key].add(facts.ticket_id)
             if facts.customer_id is not None:
                 self.by_customer[facts.customer_id].add(facts.ticket_id)
             if _indexable(facts, now, self.limits.solved_window):
@@ -312,7 +317,7 @@ class MatchContext:
             if cited and candidate.reference == "none":
                 # A number one typo from a cited one is near, whichever channel found it (a
                 # cited number may exist and still be a typo of the right one).
-                near = _one_typo(ref_digits(candidate.ticket.external_id), cited)
+                near = any(_one_typo(key, cited) for key in ref_keys(candidate.ticket.external_id))
                 candidate.reference = "near" if near else "other"
             if exact and candidate.identity == "none":
                 # The author is a known customer (by a handle, e-mail or phone only they

@@ -54,6 +54,16 @@ def ref_digits(reference: str) -> str:
     return "".join(_DIGITS.findall(reference))
 
 
+def ref_keys(reference: str) -> tuple[str, ...]:
+    """The numbers a ticket may be cited by: all its digits ('PGE/2026/40547' and 'PGE 2026
+    40547' agree) and, for a number in parts, its last part ('#40547', 'zgłoszenie 40547')."""
+    groups = _DIGITS.findall(reference)
+    full = "".join(groups)
+    if len(groups) > 1 and len(groups[-1]) >= 4:
+        return (full, groups[-1])
+    return (full,)
+
+
 def strip_ending(word: str, endings: Iterable[str]) -> str:
     """The word without the first of the endings (longest first) that leaves three letters."""
     for ending in endings:

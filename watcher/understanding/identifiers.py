@@ -210,18 +210,20 @@ _CITY_FORMS = {form: city for city, forms in CITIES.items() for form in forms}
 _CITY_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 
 
-_LETTER_PREFIX = re.compile(r"([A-Za-z]{2,})-(.+)")
+_LETTER_PREFIX = re.compile(r"[A-Za-z]{2,}(?:\\?[-/_]).+")
+# A literal separator between the parts of a pattern: after letters or a repeated digit
+# ("NT-", "\d{4}/", "\d+-"), before a digit class, letters or a group.
+_SEPARATOR = re.compile(r"(?<=[A-Za-z}+])\\?[-/_](?=\\d|\[|[A-Za-z]|\()")
 
 
 def lenient(pattern: str) -> str | None:
-    """A pattern 'NT-...' that also takes 'nt10234', 'NT 10234' or 'NT#10234', as people
-    write it; None unless the pattern starts with two or more letters and a hyphen."""
-    match = _LETTER_PREFIX.fullmatch(pattern)
-    if match is None:
+    """A pattern 'NT-...' that also takes 'nt10234', 'NT 10234' or 'NT#10234', and
+    'PGE/\\d{4}/\\d{5}' that takes 'PGE 2026 40534', as people write them; None unless
+    the pattern starts with two or more letters and a separator (- / _)."""
+    if _LETTER_PREFIX.fullmatch(pattern) is None:
         return None
-    prefix, rest = match.groups()
     # Not inside a word: 'ant 123' does not cite 'NT 123'.
-    return rf"(?<![^\W\d_]){prefix}[-\s_#.:]?{rest}"
+    return r"(?<![^\W\d_])" + _SEPARATOR.sub(lambda _: r"[-\s_#./:]?", pattern)
 
 
 @lru_cache(maxsize=64)
