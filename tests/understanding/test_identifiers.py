@@ -145,6 +145,7 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
         ("Obiecaliście TV Komfort 39,99 a płacę 69,99", []),  # an amount
         ("Pakiet 300 Mb/s to fikcja", []),  # a speed
         ("Zgłoszenie 8101 leży", []),
+        ("umowa 'PGE Stała Cena 2027' podpisana", []),  # a year is no house number
         ("Białystok, Lipowa 12. Brak internetu", ["Lipowa", "Białystok"]),  # starts like "lipiec"
         ("Października 12 technik nie przyszedł", []),  # a month
     ],

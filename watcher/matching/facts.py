@@ -38,8 +38,8 @@ _SENTENCE_GAP = re.compile(r"[.!?\n:;\"'#(]")
 # own complaint vocabulary is removed as well).
 COMMON_ZIPF = 3.5
 COMMON_LANGS = ("pl", "en")
-# A house number: "214", "12a" (not "12.11", which the tokens split anyway).
-_HOUSE = re.compile(r"\d{1,4}[a-zA-Z]?$")
+# A house number: "214", "12a" (not "12.11", which the tokens split anyway, nor a year).
+_HOUSE = re.compile(r"\d{1,3}[a-zA-Z]?$")
 # How far into a post street names are looked for (bounded time on long posts).
 MENTION_CHARS = 5000
 
@@ -137,7 +137,7 @@ def street_numbers(text: str, streets: Iterable[str]) -> tuple[tuple[str, str], 
     address of a ticket ("ul. Grochowska 214 m. 5" -> ("grochowsk", "214"))."""
     pairs = set()
     for street in streets:
-        for match in re.finditer(re.escape(street) + r"\s+(\d{1,4}[a-zA-Z]?)\b", text):
+        for match in re.finditer(re.escape(street) + r"\s+(\d{1,3}[a-zA-Z]?)\b", text):
             pairs.add((place_key(street), match.group(1).casefold()))
     return tuple(sorted(pairs))
 

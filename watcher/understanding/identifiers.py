@@ -132,11 +132,11 @@ _STREET = re.compile(
 # A street without "ul." before it, known by the house number after it: "Jedności
 # Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7", "Grota-Roweckiego 20/14".
 # Not a date ("Od 4.11"), an amount or a speed ("Komfort 39,99", "Pakiet 300 Mb/s"), a
-# postcode or a long number.
+# postcode, a year ("Stała Cena 2027") or a long number: house numbers have 1-3 digits.
 _STREET_NUMBERED = re.compile(
     r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:-[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?"
     r"(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
-    r"\s(\d{1,4}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
+    r"\s(\d{1,3}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
 )
 # Month names a day number follows ("Październik 12", "Oct 14"): no street. Whole words,
 # since street names start like months ("Lipowa", "Marszałkowska").
