@@ -60,3 +60,17 @@ def test_pairs_are_labelled_as_of_the_posts_time(tmp_path: Path) -> None:
     assert len(right) == 1
     assert right[0]["text"] != "none"
     assert len(pairs) == 2
+
+
+def test_a_set_with_its_own_config_is_read_with_it(tmp_path: Path) -> None:
+    """Another brand's set: the shared --config would find no brand in its posts."""
+    write_set(tmp_path / "netia")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "watcher.toml").write_text(
+        '[[brands]]\nname = "Acme"\naliases = ["Acme"]\n', encoding="utf-8"
+    )
+    out = tmp_path / "weights.json"
+    # The Netia set has its own watcher.toml too (write_set); the Acme config is ignored there.
+    main([str(tmp_path / "netia"), "--config", str(other / "watcher.toml"), "--out", str(out)])
+    assert json.loads(out.read_text(encoding="utf-8"))["meta"]["true_pairs"] == 1

@@ -9,8 +9,10 @@ complaint has as of its post's time (the tickets open or recently solved then,
 as a live run and `watcher eval` see them) becomes a labelled pair (right
 ticket or not), and each level's weight is log2(m/u). Nothing depends on the
 day the fit is run, nor on the weights it replaces.
-Fit on the tuning sets only (`dev`, `free`); `free2` checks the fit, and `test` and
-`handwritten` are for the figures reported.
+Fit on the tuning sets only (`dev`, `free`); `free2`, `free3` and `free4` check the fit,
+and `test` and `handwritten` are for the figures reported. A set with its own
+watcher.toml (another brand, other ticket numbers) is read with it; `--config` is for
+the others.
 """
 
 from __future__ import annotations
@@ -75,6 +77,11 @@ def labelled_pairs(folder: Path, config_path: str | None) -> list[tuple[list[Com
     return pairs
 
 
+def _own_config(folder: Path) -> str | None:
+    own = folder / "watcher.toml"
+    return str(own) if own.is_file() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -87,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--config", help="watcher.toml with the brands of the set")
     args = parser.parse_args(argv)
-    pairs = [pair for folder in args.folders for pair in labelled_pairs(folder, args.config)]
+    pairs = [
+        pair
+        for folder in args.folders
+        for pair in labelled_pairs(folder, _own_config(folder) or args.config)
+    ]
     sets = ", ".join(folder.as_posix() for folder in args.folders)
     weights = fit(pairs, fitted_on=sets)
     args.out.write_text(weights.as_json(), encoding="utf-8")
