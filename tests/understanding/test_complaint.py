@@ -87,15 +87,19 @@ def test_long_posts_take_bounded_time() -> None:
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_held_out_accuracy(lang: str) -> None:
-    """Fitted without a quarter of the hand-written lines (and their variants), judged on them."""
+    """Fitted without a quarter of the hand-written lines (and their variants), judged on
+    them; the mean of eight draws of the quarter, since one draw moves it by 0.05."""
     examples = load_examples(lang)
     other = load_examples("en" if lang == "pl" else "pl")
     bases = sorted({e.base for e in examples})
-    random.Random(7).shuffle(bases)
-    held_out = set(bases[: len(bases) // 4])
-    model = fit_model([e for e in examples if e.base not in held_out] + other)
-    test = [e for e in examples if e.base in held_out]
-    correct = sum(
-        classify_complaint(e.text, model=model).is_complaint == e.is_complaint for e in test
-    )
-    assert correct / len(test) >= 0.8
+    accuracies = []
+    for seed in range(8):
+        random.Random(seed).shuffle(bases)
+        held_out = set(bases[: len(bases) // 4])
+        model = fit_model([e for e in examples if e.base not in held_out] + other)
+        test = [e for e in examples if e.base in held_out]
+        correct = sum(
+            classify_complaint(e.text, model=model).is_complaint == e.is_complaint for e in test
+        )
+        accuracies.append(correct / len(test))
+    assert sum(accuracies) / len(accuracies) >= 0.8, accuracies
