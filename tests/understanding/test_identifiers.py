@@ -152,3 +152,17 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
 )
 def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: list[str]) -> None:
     assert extract_details(text)["places"] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("the engineer was booked for 29th September", ["--09-29"]),
+        ("the 29th of September, nobody came", ["--09-29"]),
+        ("on October 3rd they promised a call", ["--10-03"]),
+        ("wizyta 29/09/2026, nikt nie przyszedł", ["2026-09-29"]),
+        ("Grota-Roweckiego 20/14, mieszkanie 12/4", []),  # a house and a flat, no dates
+    ],
+)
+def test_dates_as_english_posts_and_forms_write_them(text: str, dates: list[str]) -> None:
+    assert extract_details(text)["dates"] == dates

@@ -110,6 +110,8 @@ _SINGLE_DAYS = {
 }  # fmt: skip
 _DATE_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _DATE_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?:\.(20\d\d))?(?![\d]|\.\d)")
+# "29/09/2026"; with its year only, since "12/4" is a house and a flat.
+_DATE_SLASHED = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(20\d\d)(?![\d/])")
 _MONTHS = {
     "stycz": 1, "lut": 2, "marc": 3, "mar": 3, "kwie": 4, "maj": 5, "czerw": 6, "lip": 7,
     "sierp": 8, "wrze": 9, "paźdz": 10, "pazdz": 10, "listop": 11, "grud": 12,
@@ -117,13 +119,14 @@ _MONTHS = {
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _DATE_WORDS = re.compile(
-    r"\b(\d{1,2})\s(stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś]nia"
+    r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\sof)?\s(stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|wrze[sś]nia"
     r"|pa[zź]dziernika|listopada|grudnia|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*"
     r"|sep\w*|oct\w*|nov\w*|dec\w*)\b",
     re.IGNORECASE,
 )
 _DATE_EN = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s(\d{1,2})\b", re.IGNORECASE
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s(\d{1,2})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
 )
 _STREET = re.compile(
     r"\b(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|pl\.|plac)\s?"
@@ -297,7 +300,7 @@ def _dates(text: str) -> list[str]:
     dates: list[str] = []
     for year, month, day in _DATE_ISO.findall(text):
         dates.append(f"{year}-{month}-{day}")
-    for day, month, year in _DATE_DOTTED.findall(text):
+    for day, month, year in [*_DATE_DOTTED.findall(text), *_DATE_SLASHED.findall(text)]:
         if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
             prefix = year or "-"
             dates.append(f"{prefix}-{int(month):02d}-{int(day):02d}")
