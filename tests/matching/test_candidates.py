@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from watcher.formats.tickets import parse_ticket
 from watcher.matching.candidates import (
-    DETAIL_TICKETS,
     RARE_WORD_TICKETS,
     STREET_TICKETS,
     MatchContext,
@@ -228,16 +227,3 @@ def test_a_ticket_number_in_parts_is_cited_by_its_last_part(session: Session) ->
     post = replace(_post("zgłoszenie #40547 i cisza"), ticket_refs=("40547",))
     levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
     assert levels == {"PGE/2026/40547": "exact", "PGE/2026/40548": "near"}
-
-
-def test_tickets_sharing_the_posts_rare_date_or_amount_are_rivals(session: Session) -> None:
-    no_shows = [
-        _ticket(950, "Technik nie przyszedł, montaż umówiony na 14.10."),
-        _ticket(951, "Instalacja 14.10: technik nie dotarł, klient wziął wolne."),
-    ]
-    common = [_ticket(960 + i, "Faktura zawyżona o 79 zł.") for i in range(DETAIL_TICKETS + 1)]
-    context = _context(session, no_shows + common)
-    found = context.candidates(_post("Took a day off for the tech on Oct 14th. No-show. 79 zł"))
-    by_detail = {c.ticket.external_id for c in found if "detail" in c.channels}
-    # The date two tickets name proposes both; an amount in eleven tickets proposes none.
-    assert by_detail == {"NT-950", "NT-951"}

@@ -29,7 +29,6 @@ from watcher.matching.facts import (
     ComplaintFacts,
     TicketFacts,
     content_words,
-    detail_keys,
     fold,
     place_key,
     place_keys,
@@ -47,10 +46,6 @@ CLOSED = ("solved", "closed")
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
 # other words must find its ticket.
 STREET_TICKETS = 30
-# An amount or a date in this many tickets or fewer proposes them all, so tickets that
-# share the post's one detail are rivals (two no-shows on 14.10), not whichever the text
-# index found; a commoner one (79 zł) is left to the other channels.
-DETAIL_TICKETS = 10
 # A word in this many tickets or fewer (a shop's name, a router model, a small town) points
 # at those tickets; a commoner one is the vocabulary of the problem, which the text index has.
 RARE_WORD_TICKETS = 3
@@ -162,8 +157,6 @@ class MatchContext:
     by_customer: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Tickets by the street they name (its `place_key`), for posts that name a street.
     by_place: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    # Tickets by the amounts and dates they name (`detail_keys`).
-    by_detail: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # In how many tickets each content word occurs: a word few tickets share singles one out.
     word_tickets: Counter[str] = field(default_factory=Counter)
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -198,8 +191,6 @@ class MatchContext:
                 self.word_tickets.subtract(old.words)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
-                for key in detail_keys(old.amounts, old.dates):
-                    self.by_detail[key].discard(old.ticket_id)
                 for key in ref_keys(old.external_id):
                     self.by_digits[key].discard(old.ticket_id)
                 if old.customer_id is not None:
@@ -208,8 +199,6 @@ class MatchContext:
             self.word_tickets.update(facts.words)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
-            for key in detail_keys(facts.amounts, facts.dates):
-                self.by_detail[key].add(facts.ticket_id)
             for key in ref_keys(facts.external_id):
                 self.by_digits[key].add(facts.ticket_id)
             if facts.customer_id is not None:
@@ -308,13 +297,6 @@ class MatchContext:
             for ticket_id in self.by_place[key]:
                 if self._in_window(self.tickets[ticket_id], complaint.published_at):
                     add(ticket_id, "place")
-
-        for key in detail_keys(complaint.amounts, complaint.dates):
-            sharing = self.by_detail.get(key, ())
-            if len(sharing) <= DETAIL_TICKETS:
-                for ticket_id in sharing:
-                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
-                        add(ticket_id, "detail")
 
         if text_hits is None and complaint.text.strip():
             text_hits = self.index.search([complaint.text], self.limits.top_k * 3)[0]

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -48,21 +47,6 @@ MENTION_CHARS = 5000
 def fold(text: str) -> str:
     """Case- and diacritics-folded text: many Poles type without diacritics."""
     return text.casefold() if text.isascii() else fold_diacritics(text.casefold())
-
-
-def amount_value(value: str) -> Decimal | None:
-    """An amount as compared: '79', '79,00' and '79.00' agree."""
-    try:
-        return Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def detail_keys(amounts: Iterable[str], dates: Iterable[str]) -> set[str]:
-    """The amounts and dates a text names, as keys: '--11-12' and '2026-11-12' agree."""
-    keys = {f"date {d[-5:]}" for d in dates}
-    keys.update(f"amount {v}" for v in map(amount_value, amounts) if v is not None)
-    return keys
 
 
 def ref_digits(reference: str) -> str:

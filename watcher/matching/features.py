@@ -10,15 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
-from watcher.matching.facts import (
-    Candidate,
-    ComplaintFacts,
-    TicketFacts,
-    amount_value,
-    place_key,
-    place_keys,
-)
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key, place_keys
 from watcher.understanding.category import DEFAULT_TAXONOMY, FALLBACK
 from watcher.understanding.identifiers import CITIES
 
@@ -92,11 +86,18 @@ def category_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
     return "agree" if complaint.category == theirs else "disagree"
 
 
+def _amount(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
 def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     """Amounts, places, dates and the plan (its speed) the post and the ticket both name."""
     shared: list[str] = []
-    ticket_amounts = {amount_value(a) for a in ticket.amounts} - {None}
-    shared.extend(f"amount {a}" for a in complaint.amounts if amount_value(a) in ticket_amounts)
+    ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
+    shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
     # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
     # "ul." in the post. A city is no detail (thousands of tickets share one): see city_level.
     # Each key the ticket's streets may be named by -> (the street's own key, the street).
