@@ -24,6 +24,9 @@ COMPLAINTS = [
     "Ruczaj, Grota-Roweckiego – Netia internet down since Sunday night. Anyone know anything?",
     'Grochów drugi dzień offline, a w aplikacji #netia dalej "wszystko działa poprawnie" 🤡',
     "paying for 300 mbps, evenings I get like 100-150. @Netia_pl is this a joke",
+    # Another business's trouble: damage, a substitute, every day the same.
+    "Kupiłam telewizor, kurier przywiózł go z pękniętą matrycą. Sklep odsyła do kuriera.",
+    "Chose a locker, the courier dropped my parcel at a corner shop instead. It closes at 23.",
 ]
 NOT_COMPLAINTS = [
     "Netia otwiera nowy salon w Gdyni",

@@ -196,7 +196,9 @@ RULES = (
             r"|sorry|expect\w*|respon\w*|repl\w*|answer\w*|incomplete|barely|unable|explain"
             r"|dm|email\w*|call\w*|order\w*|return\w*|money|paid|pay|paying for|without"
             # "is this a joke", "logs me out every single time", "offline"
-            r"|suck\w*|joke|every single time|logs? me out|logged out|offline)\b",
+            r"|suck\w*|joke|every single time|logs? me out|logged out|offline"
+            # Damage, a substitute, a wrong reading, every day the same (any business).
+            r"|cracked|crushed|shattered|instead|incorrect\w*|every day)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
@@ -207,7 +209,9 @@ RULES = (
             # Trouble and waiting: "gubi wifi", "rozłącza", "pomaga tylko restart",
             # "zgłosiłam tydzień temu", status "oczekuje".
             r"|gubi\w*|rozlacza\w*|zrywa\w*|przerywa\w*|restart\w*|zglosil\w*|zglasza\w*"
-            r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*)\b",
+            r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*"
+            r"|pekniet\w*|rozbit\w*|zniszcz\w*|zgniec\w*|potluczon\w*|stluczon\w*|zamiast"
+            r"|codziennie|bledn\w*|nieprawidlow\w*|zgubi\w*|zagin\w*)\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
