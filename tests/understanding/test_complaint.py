@@ -37,6 +37,8 @@ NOT_COMPLAINTS = [
     "Instalacja bez problemu, od 2.12 śmiga",
     # It works for the writer; a question to someone else is no grievance of theirs.
     "U mnie na Limanowskiego działa normalnie. Próbowałeś restartu ONT?",
+    # Spam under a reply title that carries the thread's grievance.
+    "Re: Netia: tydzień bez internetu, a moje biuro stoi\nBest VPN deals!!! click <x|here> now",
 ]
 
 

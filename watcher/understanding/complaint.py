@@ -226,7 +226,9 @@ RULES = (
             r"\b(?:best|cheap|tanie) (?:vpn|deals|oferty|kredyty)\b",
             r"\bclick\b.{0,40}\bnow\b",
         ),
-        -3.0,
+        # Outweighs any grievance: a spam reply under "Re: a week without internet" carries
+        # the thread's title, and its words of trouble are not the spammer's.
+        -6.0,
     ),
     _rule(
         "news or announcement",
