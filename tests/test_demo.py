@@ -23,6 +23,8 @@ def test_demo_runs_every_stage_and_lifts_the_quiet_customers(tmp_path: Path) -> 
     pipeline = result.pipeline
     assert pipeline is not None
     assert pipeline.matched.decisions["linked"] >= 2
+    # The spam reply under the outage thread's title is no complaint, so no ticket for it.
+    assert pipeline.matched.decisions["new_ticket"] == 1
     assert sum(len(a.twins_lifted) for a in pipeline.acted) == 4
     outage = {row[0]: row for row in result.story}
     loud = outage["NT-20417"]
