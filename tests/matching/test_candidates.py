@@ -125,25 +125,30 @@ def test_a_diminutive_or_a_nickname_signs_the_full_name(session: Session) -> Non
     assert not any(c.identity == "name" for c in context.candidates(_post("Anna Nowak pisze")))
 
 
+def _identity_levels(context: MatchContext, post: ComplaintFacts) -> dict[str, str]:
+    return {c.ticket.external_id: c.identity for c in context.candidates(post)}
+
+
+def _two_neighbours(session: Session, **first: str) -> MatchContext:
+    """Two customers' outage tickets on Lipowa; `first` sets cells of the first one."""
+    return _context(
+        session,
+        [
+            _ticket(700, f"{OUTAGE} ul. Lipowa 3, Białystok.", **first),
+            _ticket(701, f"{OUTAGE} ul. Lipowa 5, Białystok.", requester_name="Jan Nowak"),
+        ],
+    )
+
+
 def test_a_known_authors_candidates_of_other_customers_are_someone_elses(
     session: Session,
 ) -> None:
-    context = _context(
-        session,
-        [
-            _ticket(700, f"{OUTAGE} ul. Lipowa 3, Białystok.", requester_handles="twitter:rafal_m"),
-            _ticket(701, f"{OUTAGE} ul. Lipowa 5, Białystok."),
-        ],
-    )
+    context = _two_neighbours(session, requester_handles="twitter:rafal_m")
     post = _post("Druga doba bez internetu na Lipowej")
-    levels = {
-        c.ticket.external_id: c.identity
-        for c in context.candidates(replace(post, author="Rafal_M"))
-    }
+    levels = _identity_levels(context, replace(post, author="Rafal_M"))
     assert levels == {"NT-700": "exact", "NT-701": "other"}
     # An author no customer is: nobody's ticket is ruled out.
-    anonymous = {c.identity for c in context.candidates(replace(post, author="someone"))}
-    assert anonymous == {"none"}
+    assert set(_identity_levels(context, replace(post, author="someone")).values()) == {"none"}
 
 
 def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session) -> None:
@@ -191,18 +196,9 @@ def test_a_name_inside_the_text_or_a_last_word_is_no_signature(text: str) -> Non
 def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(
     session: Session,
 ) -> None:
-    context = _context(
-        session,
-        [
-            _ticket(800, f"{OUTAGE} ul. Lipowa 3.", requester_name="Wiesława Adamczyk"),
-            _ticket(801, f"{OUTAGE} ul. Lipowa 5.", requester_name="Jan Nowak"),
-        ],
-    )
-    levels = {
-        c.ticket.external_id: c.identity
-        for c in context.candidates(_post("Od niedzieli bez internetu na Lipowej. Wiesława A."))
-    }
-    assert levels == {"NT-800": "partial", "NT-801": "none"}
+    context = _two_neighbours(session, requester_name="Wiesława Adamczyk")
+    post = _post("Od niedzieli bez internetu na Lipowej. Wiesława A.")
+    assert _identity_levels(context, post) == {"NT-700": "partial", "NT-701": "none"}
 
 
 def test_a_double_barrelled_street_proposes_its_tickets_by_either_part(session: Session) -> None:
