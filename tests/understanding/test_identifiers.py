@@ -162,6 +162,8 @@ def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: lis
         ("on October 3rd they promised a call", ["--10-03"]),
         ("wizyta 29/09/2026, nikt nie przyszedł", ["2026-09-29"]),
         ("Grota-Roweckiego 20/14, mieszkanie 12/4", []),  # a house and a flat, no dates
+        ("they may 5 times call and nothing", []),  # the verb, not the month
+        ("booked for May 5th", ["--05-05"]),
     ],
 )
 def test_dates_as_english_posts_and_forms_write_them(text: str, dates: list[str]) -> None:

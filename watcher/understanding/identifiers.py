@@ -309,6 +309,8 @@ def _dates(text: str) -> list[str]:
         if month and 1 <= int(day) <= 31:
             dates.append(f"--{month:02d}-{int(day):02d}")
     for word, day in _DATE_EN.findall(text):
+        if word == "may":
+            continue  # "may 5 people come": the month is written "May"
         month = _month(word)
         if month and 1 <= int(day) <= 31:
             dates.append(f"--{month:02d}-{int(day):02d}")
