@@ -57,6 +57,20 @@ def test_an_amount_with_grosze_needs_no_currency(text: str, values: list[str]) -
     assert [a["value"] for a in extract_identifiers(text)["amounts"]] == values
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("faktura na 2 870,44 zł za pół roku", ["2870.44"]),  # a space groups thousands
+        ("an invoice for 2,870.44 zł, due in 14 days", ["2870.44"]),
+        ("zapłaciłem 1.200 zł i 10\u00a0000 zł kary", ["1200.00", "10000.00"]),
+        ("charged $1,299.00 twice", ["1299.00"]),
+        ("za 3, 100 zł", ["100.00"]),  # a list, not a grouped number
+    ],
+)
+def test_thousands_are_grouped_the_polish_or_english_way(text: str, values: list[str]) -> None:
+    assert [a["value"] for a in extract_identifiers(text)["amounts"]] == values
+
+
 def test_nothing_found_is_empty_lists() -> None:
     assert all(v == [] for v in extract_identifiers("🙂").values())
 

@@ -56,16 +56,18 @@ _SPEED = re.compile(
     r"\b(\d{1,4}(?:[.,]\d{1,2})?)\s?(?:(g)(?:b/s|bps|bit\w*|iga)|(?:mb/s|mbps|mbit\w*|mega))(?!\w)",
     re.IGNORECASE,
 )
+# A sum of money: thousands grouped by a space, a dot or a comma ("2 870,44", "2,870.44",
+# "1.200 zł") or not grouped at all; then the cents after a comma or a dot.
+_MONEY = r"(\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
 _AMOUNT_AFTER = re.compile(
-    r"(?<![\w.,])(\d{1,7}(?:[.,]\d{1,2})?)\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b",
+    rf"(?<![\w.,]){_MONEY}\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b",
     re.IGNORECASE,
 )
-_AMOUNT_BEFORE = re.compile(
-    r"(pln|eur|usd|gbp|\$|£|€)\s?(\d{1,7}(?:[.,]\d{1,2})?)\b", re.IGNORECASE
-)
+_AMOUNT_BEFORE = re.compile(rf"(pln|eur|usd|gbp|\$|£|€)\s?{_MONEY}\b", re.IGNORECASE)
+_CENTS = re.compile(r"[.,](\d{1,2})$")
 # An amount written the Polish way with no currency ("pobranie 149,99"): grosze after a
-# comma. Not "1,5" nor "12,345", nor a part of a longer number or a date.
-_AMOUNT_BARE = re.compile(r"(?<![\w.,/:-])(\d{1,6},\d{2})(?!\w|[.,]\d)")
+# comma. Not "1,5" nor "12,345", nor a part of a longer number ("2 870,44") or a date.
+_AMOUNT_BARE = re.compile(r"(?<![\w.,/:-])(?<!\d[ \u00a0])(\d{1,6},\d{2})(?!\w|[.,]\d)")
 _CURRENCY = {
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
     "eur": "EUR", "euro": "EUR", "€": "EUR", "usd": "USD", "$": "USD", "gbp": "GBP", "£": "GBP",
@@ -244,8 +246,11 @@ def _unique(items: list[Any]) -> list[Any]:
 
 
 def _amount(value: str, currency: str) -> dict[str, str] | None:
+    cents = _CENTS.search(value)
+    whole = value[: cents.start()] if cents else value
+    digits = re.sub(r"[ \u00a0.,]", "", whole) + (f".{cents.group(1)}" if cents else "")
     try:
-        number = Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+        number = Decimal(digits).quantize(Decimal("0.01"))
     except InvalidOperation:
         return None
     # No currency written: "" (a bare "149,99").
