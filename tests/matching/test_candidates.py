@@ -94,6 +94,15 @@ def test_a_street_is_not_also_counted_as_a_rare_word(session: Session) -> None:
     assert found.ticket.house_numbers == (("jednosc narodow", "91"),)
 
 
+def test_the_district_a_street_is_named_after_is_no_rare_word_either(session: Session) -> None:
+    # "Grochów" in the post, a ticket on ul. Grochowska naming the Grochów node: one place,
+    # the detail of an area report rather than a word that singles the ticket out.
+    node = _ticket(600, f"{OUTAGE} ul. Grochowska 230, węzeł Grochów, kwiaciarnia bez łącza.")
+    context = _context(session, [node])
+    [found] = context.candidates(_post("Awaria Netia Warszawa Grochów, kwiaciarnia bez netu"))
+    assert found.rare_words == ("kwiaciarn",)
+
+
 def test_content_words_are_uncommon_words_and_codes_not_the_vocabulary_of_complaints() -> None:
     words = content_words(
         "Router ZTE H3600 w Legionowie gubi wifi, reklamacja bez odpowiedzi, dzwoniłem do ludzi"

@@ -253,3 +253,29 @@ def test_a_ticket_naming_no_details_shares_none_unknowingly() -> None:
     assert empty["details"] == "unknown"  # an empty description: no evidence either way
     other = {c.feature: c.level for c in compare(post, Candidate(ticket(places=("Długa",))))}
     assert other["details"] == "none"  # it names a street, and not this one
+
+
+@pytest.mark.parametrize(
+    ("text", "ticket_text", "level"),
+    [
+        # Both name a sum, and not the same one: another customer's bill.
+        ("Wezwanie do zapłaty 79 zł za opłaconą fakturę", "Wezwanie na 89,99 zł", "conflict"),
+        ("No internet since 31 October", "Technik umówiony na 4.11, nie przyszedł", "conflict"),
+        ("Płacę za 600 Mb/s, mam 40", "Pakiet 300 Mb/s, prędkość 20", "conflict"),
+        # Different kinds of detail do not speak against each other.
+        ("Wezwanie do zapłaty 79 zł", "Technik umówiony na 4.11, nie przyszedł", "none"),
+        ("faktura na 2 870,44 zł", "Faktura zbiorcza 2 870,44 zł, termin 14 dni", "one"),
+    ],
+)
+def test_details_of_one_kind_that_never_agree_are_a_conflict(
+    text: str, ticket_text: str, level: str
+) -> None:
+    found = extract_identifiers(ticket_text)
+    theirs = ticket(
+        text=ticket_text,
+        amounts=tuple(a["value"] for a in found["amounts"]),
+        dates=tuple(found["dates"]),
+        plan=plan_speed(found["speeds"]),
+    )
+    levels = {c.feature: c.level for c in compare(post_about(text), Candidate(theirs))}
+    assert levels["details"] == level

@@ -130,6 +130,8 @@ def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
     assert w["identity"]["none"] < w["identity"]["partial"] <= w["identity"]["name"]
     assert w["text"]["high"] > w["text"]["none"]
     assert w["category"]["disagree"] < 0
+    # The post's sum (date, plan) and never the ticket's: worse than naming none of them.
+    assert w["details"]["conflict"] < w["details"]["none"] < w["details"]["one"]
     # A post soon after its ticket is at least as telling as one weeks later.
     assert w["time"]["days_0_3"] >= w["time"]["days_3_21"] > w["time"]["days_21_90"]
 

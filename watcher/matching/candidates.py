@@ -340,8 +340,13 @@ class MatchContext:
     def rare_words(self, complaint: ComplaintFacts, ticket: TicketFacts) -> tuple[str, ...]:
         """Words the post and the ticket share that at most RARE_WORD_TICKETS tickets have."""
         # A street is a detail already (with its house number): not counted twice.
+        # Nor is the district a street is named after ("Grochów", "ul. Grochowska").
         placed = {word for place in ticket.places for word in place_key(place).split()}
-        shared = (complaint.words & ticket.words) - placed
+        shared = {
+            word
+            for word in complaint.words & ticket.words
+            if not any(word.startswith(p) or p.startswith(word) for p in placed)
+        }
         return tuple(sorted(w for w in shared if self.word_tickets[w] <= RARE_WORD_TICKETS))
 
     def customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:

@@ -23,7 +23,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),
     "status": ("open", "solved_recently", "solved_long_ago"),
     "category": ("agree", "disagree", "unknown"),
-    "details": ("two_plus", "one", "none", "unknown"),
+    "details": ("two_plus", "one", "none", "conflict", "unknown"),
     "city": ("agree", "disagree", "unknown"),
     "words": ("two_plus", "one", "none"),
 }
@@ -149,8 +149,30 @@ def _has_details(ticket: TicketFacts) -> bool:
     )
 
 
+def conflicting_details(complaint: ComplaintFacts, ticket: TicketFacts) -> bool:
+    """Whether the post and the ticket name an amount, a date or a plan of the same kind
+    and never the same one: "79 zł" against a ticket about "89,99 zł"."""
+    mine_amounts = {_amount(a) for a in complaint.amounts} - {None}
+    theirs_amounts = {_amount(a) for a in ticket.amounts} - {None}
+    if mine_amounts and theirs_amounts and not mine_amounts & theirs_amounts:
+        return True
+    mine_dates = {d[-5:] for d in complaint.dates}
+    theirs_dates = {d[-5:] for d in ticket.dates}
+    if mine_dates and theirs_dates and not mine_dates & theirs_dates:
+        return True
+    return complaint.plan is not None and ticket.plan is not None and complaint.plan != ticket.plan
+
+
 def details_level(count: int) -> str:
     return "two_plus" if count >= 2 else "one" if count == 1 else "none"
+
+
+def _details(complaint: ComplaintFacts, ticket: TicketFacts, shared: list[str]) -> str:
+    if shared:
+        return details_level(len(shared))
+    if not _has_details(ticket):
+        return "unknown"
+    return "conflict" if conflicting_details(complaint, ticket) else "none"
 
 
 def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]:
@@ -169,9 +191,7 @@ def compare(complaint: ComplaintFacts, candidate: Candidate) -> list[Comparison]
         Comparison("time", time_level(complaint.published_at, ticket.created_at)),
         Comparison("status", status_level(ticket, complaint.published_at)),
         Comparison("category", category_level(complaint, ticket)),
-        Comparison(
-            "details", details_level(len(details)) if details or _has_details(ticket) else "unknown"
-        ),
+        Comparison("details", _details(complaint, ticket, details)),
         Comparison("city", city),
         Comparison("words", details_level(len(candidate.rare_words))),
     ]
