@@ -85,6 +85,46 @@ def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
     assert any(rule in reason for reason in classify_complaint(text).reasons)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "rule"),
+    [
+        ("Credit where it's due: the branch opened my account in 20 minutes", "en", "praise"),
+        ("Wielki plus dla infolinii, sprawa załatwiona od ręki", "pl", "praise"),
+        ("Czy wypłaty z bankomatów są darmowe? Z góry dzięki!", "pl", "asking for advice"),
+        ("Which bank for an Erasmus student, this one or a Revolut?", "en", "asking for advice"),
+        ("KREDYT BEZ BIK, decyzja w 15 minut! Dzwoń teraz!", "pl", "spam"),
+        ("A spokesperson said the new fees take effect in February", "en", "news or announcement"),
+        ("Nowa tabela opłat wchodzi w życie od 1 lutego", "pl", "news or announcement"),
+    ],
+)
+def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert any(rule in reason for reason in guess.reasons), guess
+
+
+NEWS_EN = (
+    "Card payments and mobile transfers failed for several hours on Friday, from late "
+    "morning until about 16:40. Customers whose funds were blocked by declined payments "
+    "will see them released within three business days, and the company said it would "
+    "review the capacity upgrade that caused the fault."
+)
+
+
+def test_a_longer_report_about_customers_with_no_one_speaking_is_news() -> None:
+    guess = classify_complaint(NEWS_EN, "en")
+    assert "rule: told of customers (-1.5)" in guess.reasons
+    # The same story told by one of those customers is theirs.
+    told = classify_complaint(NEWS_EN.replace("Customers whose", "I am one of the customers whose"))
+    assert not any("told of customers" in reason for reason in told.reasons)
+    # In Polish "i" is "and", not the first person: a report stays a report.
+    polish = (
+        "Płatności kartą i przelewy nie działały przez kilka godzin w piątek. Klienci, "
+        "którym zablokowano środki, odzyskają je w ciągu trzech dni roboczych, a bank "
+        "zapowiada przegląd modernizacji, która spowodowała awarię systemu autoryzacji."
+    )
+    assert "rule: told of customers (-1.5)" in classify_complaint(polish, "pl").reasons
+
+
 def test_long_posts_take_bounded_time() -> None:
     guess = classify_complaint("Netia nie działa. " * 3000)
     assert guess.is_complaint

@@ -163,6 +163,8 @@ RULES = (
             r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
             r"|well done|brawo dla)\b",
             r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
+            r"\b(?:credit where|kudos|hats off|props to|shout ?out to|wielki plus|duzy plus"
+            r"|plus dla|chapeau bas)\b",
         ),
         -2.0,
     ),
@@ -178,6 +180,17 @@ RULES = (
         "question without grievance",
         (
             r"^(?:czy|jak|jaki|jaka|ile|gdzie|kto|ktos|does|do|can|how|which|where|who|anyone|is)\b[^.!]{0,120}\?\s*$",
+        ),
+        -1.5,
+    ),
+    _rule(
+        "asking for advice",
+        (
+            # Thanks in advance, which to choose, is it worth it: a question, not a grievance.
+            r"\b(?:z gory (?:dzieki|dziekuje)|thanks in advance|dzieki z gory)\b",
+            r"\b(?:czy warto|co polecacie|polecacie \w+\?|any recommendations|worth it\?)",
+            r"\b(?:which|ktory|ktora|ktore|jaki|jaka|jakie) (?:\w+ ){1,2}(?:should i|would you"
+            r"|to choose|for an?|dla|wybrac|wybraliscie|polecacie)\b",
         ),
         -1.5,
     ),
@@ -225,6 +238,9 @@ RULES = (
             r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",
             r"\b(?:best|cheap|tanie) (?:vpn|deals|oferty|kredyty)\b",
             r"\bclick\b.{0,40}\bnow\b",
+            r"\b(?:dzwon teraz|call now|(?:pisz|napisz|message us) (?:na|on) whatsapp"
+            r"|oferta (?:tylko|wazna) do|100% (?:pozytywnych|decyzji)|bez bik|no credit check"
+            r"|guaranteed approval)\b",
         ),
         # Outweighs any grievance: a spam reply under "Re: a week without internet" carries
         # the thread's title, and its words of trouble are not the spammer's.
@@ -236,6 +252,14 @@ RULES = (
             r"\b(?:zapowiada|ogłasza|oglasza|poinformowal\w*|informuje|wprowadza|przejmuje)\b",
             r"\b(?:announces|launches|to acquire|plans|reports)\b",
             r"\b(?:nowa oferta|nowy cennik|new offer|price list)\b",
+            # The words of the press: a spokesperson, a statement, a rule taking effect.
+            r"\b(?:spokes(?:person|woman|man)|rzeczni\w*|in a statement|w komunikacie"
+            r"|press release|komunikat\w* prasow\w*|takes effect|wchodz\w* w zycie"
+            r"|wejdzie w zycie|table of fees|tabel\w* oplat)\b",
+            r"\bthe (?:company|bank|operator|firm|carrier|airline|insurer|supplier)"
+            r" (?:said|says|confirmed|announced)\b",
+            r"\b(?:firma|bank|operator|spolka|przewoznik) (?:poinformowal\w*|potwierdzil\w*"
+            r"|zapewnia)\b",
         ),
         -1.5,
     ),
@@ -253,6 +277,28 @@ RULES = (
 
 # Rules that count when their pattern is absent.
 INVERTED = frozenset({"no grievance words"})
+
+# A longer text about what happened to customers, with no one speaking of themselves:
+# a report of the news, not a customer's grievance. Applied to folded, casefolded text.
+REPORT_WEIGHT = -1.5
+REPORT_MIN_CHARS = 200
+_OF_CUSTOMERS = re.compile(
+    r"\b(?:customers|clients|users|klienci|klientow|klientom|uzytkownic\w*)\b"
+)
+_FIRST_PERSON = {
+    "en": re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|we|our|us)\b"),
+    # Past tense of the first person ("zapłaciłem", "czekałam"), as well as the pronouns.
+    "pl": re.compile(
+        r"\b(?:ja|mi|mnie|moj\w*|mam|jestem|nam|nas|nasz\w*|\w+(?:lem|lam|lismy|lysmy))\b"
+    ),
+}
+
+
+def _told_of_customers(folded: str, lang: str | None) -> bool:
+    if len(folded) < REPORT_MIN_CHARS or not _OF_CUSTOMERS.search(folded):
+        return False
+    speakers = [_FIRST_PERSON[lang]] if lang in _FIRST_PERSON else list(_FIRST_PERSON.values())
+    return not any(pattern.search(folded) for pattern in speakers)
 
 
 @dataclass(frozen=True)
@@ -376,6 +422,9 @@ def classify_complaint(
         if found != (rule.name in INVERTED):
             logit += rule.weight
             reasons.append(f"rule: {rule.name} ({rule.weight:+.1f})")
+    if _told_of_customers(folded, lang):
+        logit += REPORT_WEIGHT
+        reasons.append(f"rule: told of customers ({REPORT_WEIGHT:+.1f})")
     confidence = 1 / (1 + math.exp(-logit))
     threshold = THRESHOLDS.get(lang or "", THRESHOLD)
     return ComplaintGuess(confidence >= threshold, round(confidence, 3), tuple(reasons))
