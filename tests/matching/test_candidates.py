@@ -94,6 +94,23 @@ def test_a_street_is_not_also_counted_as_a_rare_word(session: Session) -> None:
     assert found.ticket.house_numbers == (("jednosc narodow", "91"),)
 
 
+def test_a_ticket_sharing_a_rare_word_is_a_candidate_whatever_its_language(
+    session: Session,
+) -> None:
+    # The post is English, the ticket a Polish agent's note: the text index ranks a dozen
+    # English look-alikes first, the one word they share (a district) still proposes it.
+    alike = [
+        _ticket(700 + i, f"My mortgage application has had no decision for weeks, case {i}.")
+        for i in range(15)
+    ]
+    hers = _ticket(800, "Wniosek hipoteczny bez decyzji, mieszkanie na Nadodrzu, Wrocław.")
+    context = _context(session, [*alike, hers])
+    post = _post("My mortgage application has had no decision for weeks. Flat on Nadodrze.")
+    found = {c.ticket.external_id: c for c in context.candidates(post)}
+    assert found["NT-800"].channels == {"words"}
+    assert found["NT-800"].rare_words == ("nadodrz",)
+
+
 def test_the_district_a_street_is_named_after_is_no_rare_word_either(session: Session) -> None:
     # "Grochów" in the post, a ticket on ul. Grochowska naming the Grochów node: one place,
     # the detail of an area report rather than a word that singles the ticket out.

@@ -159,6 +159,8 @@ class MatchContext:
     by_place: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # In how many tickets each content word occurs: a word few tickets share singles one out.
     word_tickets: Counter[str] = field(default_factory=Counter)
+    # The tickets of each content word, for the words few tickets share (see `rare_words`).
+    by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
@@ -189,6 +191,8 @@ class MatchContext:
             old = self.tickets.get(facts.ticket_id)
             if old is not None:
                 self.word_tickets.subtract(old.words)
+                for word in old.words:
+                    self.by_word[word].discard(old.ticket_id)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
                 for key in ref_keys(old.external_id):
@@ -197,6 +201,8 @@ class MatchContext:
                     self.by_customer[old.customer_id].discard(old.ticket_id)
             self.tickets[facts.ticket_id] = facts
             self.word_tickets.update(facts.words)
+            for word in facts.words:
+                self.by_word[word].add(facts.ticket_id)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
             for key in ref_keys(facts.external_id):
@@ -297,6 +303,14 @@ class MatchContext:
             for ticket_id in self.by_place[key]:
                 if self._in_window(self.tickets[ticket_id], complaint.published_at):
                     add(ticket_id, "place")
+
+        # Every ticket sharing a word that singles few tickets out: the text index misses
+        # a ticket written in another language, or a long post's few telling words.
+        for word in complaint.words:
+            if self.word_tickets[word] <= RARE_WORD_TICKETS:
+                for ticket_id in self.by_word.get(word, ()):
+                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                        add(ticket_id, "words")
 
         if text_hits is None and complaint.text.strip():
             text_hits = self.index.search([complaint.text], self.limits.top_k * 3)[0]
