@@ -111,6 +111,15 @@ def test_a_ticket_sharing_a_rare_word_is_a_candidate_whatever_its_language(
     assert found["NT-800"].rare_words == ("nadodrz",)
 
 
+def test_the_watched_brand_is_no_rare_word(session: Session) -> None:
+    # Every post names the brand; the few tickets that write it out are no likelier.
+    context = _context(session, [_ticket(900, "Paczkomat InPost WAW229M nie otwiera skrytki.")])
+    context.brand_words = frozenset(content_words("InPost"))
+    post = _post("InPost, paczkomat WAW229M dalej martwy")
+    [found] = context.candidates(post)
+    assert found.rare_words == ("waw229m",)
+
+
 def test_the_district_a_street_is_named_after_is_no_rare_word_either(session: Session) -> None:
     # "Grochów" in the post, a ticket on ul. Grochowska naming the Grochów node: one place,
     # the detail of an area report rather than a word that singles the ticket out.

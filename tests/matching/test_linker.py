@@ -430,3 +430,16 @@ def test_a_complaint_naming_no_brand_is_ours_when_it_cites_our_ticket_or_custome
     # Another provider named, or nothing of ours cited: not about the watched brand.
     assert _decision(seeded, "p-orange")["decision"] == "off_brand"
     assert _decision(seeded, "p-bare")["decision"] == "off_brand"
+
+
+def test_the_linker_knows_the_brands_names_as_words_that_single_out_no_ticket(
+    tmp_path: Any,
+) -> None:
+    toml = tmp_path / "watcher.toml"
+    toml.write_text(
+        '[[brands]]\nname = "InPost"\naliases = ["InPost", "InPostem", "Paczkomaty InPost"]\n',
+        encoding="utf-8",
+    )
+    linker = Linker(load_config(str(toml)), weights=_weights())
+    assert {"inpost", "inpostem"} <= linker.context.brand_words
+    assert "paczkomat" not in linker.context.brand_words  # a common word stays a word

@@ -161,6 +161,9 @@ class MatchContext:
     word_tickets: Counter[str] = field(default_factory=Counter)
     # The tickets of each content word, for the words few tickets share (see `rare_words`).
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # Stems of the watched brands' names ("inpost"): every post is about them, so however
+    # few tickets write the name out, it singles none of them out.
+    brand_words: frozenset[str] = frozenset()
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
@@ -306,7 +309,7 @@ class MatchContext:
 
         # Every ticket sharing a word that singles few tickets out: the text index misses
         # a ticket written in another language, or a long post's few telling words.
-        for word in complaint.words:
+        for word in complaint.words - self.brand_words:
             if self.word_tickets[word] <= RARE_WORD_TICKETS:
                 for ticket_id in self.by_word.get(word, ()):
                     if self._in_window(self.tickets[ticket_id], complaint.published_at):
@@ -358,7 +361,7 @@ class MatchContext:
         placed = {word for place in ticket.places for word in place_key(place).split()}
         shared = {
             word
-            for word in complaint.words & ticket.words
+            for word in (complaint.words & ticket.words) - self.brand_words
             if not any(word.startswith(p) or p.startswith(word) for p in placed)
         }
         return tuple(sorted(w for w in shared if self.word_tickets[w] <= RARE_WORD_TICKETS))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from watcher import db
 from watcher.config import Config
 from watcher.matching.candidates import ChannelLimits, MatchContext
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts
+from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, content_words
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
@@ -148,6 +148,12 @@ class Linker:
                 window=config.duration("MATCH_WINDOW"),
                 solved_window=config.duration("MATCH_SOLVED_WINDOW"),
             )
+        )
+        self.context.brand_words = frozenset(
+            word
+            for brand in config.brands
+            for name in (brand.name, *brand.aliases)
+            for word in content_words(name)
         )
         self._hits: dict[int, list[tuple[int, float]]] = {}
 
