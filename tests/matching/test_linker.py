@@ -432,6 +432,23 @@ def test_a_complaint_naming_no_brand_is_ours_when_it_cites_our_ticket_or_custome
     assert _decision(seeded, "p-bare")["decision"] == "off_brand"
 
 
+def test_a_complaint_naming_no_brand_is_ours_when_one_of_our_tickets_fits_it_clearly(
+    seeded: Session, linker: Linker
+) -> None:
+    text = "Modem miga na czerwono od tygodnia, nie mogę pracować zdalnie. ul. Długa 5, Kraków."
+    store_posts(seeded, [_post("p-details", text), _post("p-vague", "Znowu coś nie tak, masakra.")])
+    seeded.flush()
+    unnamed = {"about_brand": False, "brand": None, "reasons": ["no watched brand named"]}
+    details = {"places": ["Długa", "Kraków"]}
+    _complaint(seeded, "p-details", category="outage", identifiers=details, **unnamed)
+    _complaint(seeded, "p-vague", category="equipment", **unnamed)
+    linker.run(seeded, now=NOW)
+    # The street, the house and the city of one ticket: as telling as its customer's e-mail.
+    row = _decision(seeded, "p-details")
+    assert row["about_brand"] and (row["decision"], row["ticket_id"]) == ("linked", "NT-10001")
+    assert _decision(seeded, "p-vague")["decision"] == "off_brand"
+
+
 def test_the_linker_knows_the_brands_names_as_words_that_single_out_no_ticket(
     tmp_path: Any,
 ) -> None:

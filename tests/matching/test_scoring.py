@@ -134,6 +134,10 @@ def test_shipped_weights_reward_agreement_and_penalise_conflict() -> None:
     assert w["details"]["conflict"] < w["details"]["none"] < w["details"]["one"]
     # A post soon after its ticket is at least as telling as one weeks later.
     assert w["time"]["days_0_3"] >= w["time"]["days_3_21"] > w["time"]["days_21_90"]
+    # Wording, category and timing alone never make a post that names no brand ours: the
+    # bar is what its customer's e-mail alone would score (Linker._ours_unnamed).
+    wording = w["text"]["high"] + w["category"]["agree"] + w["time"]["days_0_3"]
+    assert wording < w["identity"]["exact"]
 
 
 def _scored(ticket_id: int, total: float) -> Scored:

@@ -167,8 +167,9 @@ class Linker:
 
     def _ours_unnamed(self, complaint: Complaint) -> bool:
         """A complaint naming no brand at all (a reply in a thread, a post on the brand's own
-        forum) that cites one of the helpdesk's ticket numbers, or gives the e-mail or
-        phone of exactly one of its customers: it is about the watched brand."""
+        forum) that cites one of the helpdesk's ticket numbers, gives the e-mail or phone
+        of exactly one of its customers, or that one ticket fits clearly and at least as
+        well as such an e-mail would: it is about the watched brand."""
         if not complaint.is_complaint or "no watched brand named" not in (complaint.reasons or []):
             return False
         if names_any(self._text(complaint)):
@@ -177,9 +178,19 @@ class Linker:
         contacts = replace(facts, author=None, text="")  # not a handle, not a name
         if self.context.customers_of(contacts)[0]:
             return True
-        return any(
+        if any(
             candidate.reference in ("exact", "near")
             for candidate in self.context.candidates(contacts)
+        ):
+            return True
+        # Or one of our tickets fits it clearly and as well as the e-mail of its customer
+        # alone would (the amount, the date and the town of a missed installation).
+        decision = decide(self.rank(complaint), self.thresholds)
+        bar = self.weights.prior + self.weights.levels["identity"]["exact"]
+        return (
+            decision.kind == "linked"
+            and decision.best is not None
+            and decision.best.score.total >= bar
         )
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
