@@ -93,6 +93,8 @@ def _weights() -> Weights:
         _levels(text="medium"),
         _levels(),
         _levels(text="low"),
+        # Wording alone: as alike as the right ticket's is, now and then (the same outage).
+        _levels(text="high", category="agree", time="days_3_21"),
     ] * 80
     return fit([(p, True) for p in right] + [(p, False) for p in wrong])
 
