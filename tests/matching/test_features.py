@@ -12,6 +12,7 @@ from watcher.matching.facts import (
     TicketFacts,
     fold,
     place_key,
+    place_runs,
     plan_speed,
     ref_digits,
     ref_keys,
@@ -279,3 +280,21 @@ def test_details_of_one_kind_that_never_agree_are_a_conflict(
     )
     levels = {c.feature: c.level for c in compare(post_about(text), Candidate(theirs))}
     assert levels["details"] == level
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("adres grochowska 12 m. 4", {"grochowsk": {"12"}}),
+        ("Grochowska 214 m. 5, Warszawa", {"grochowsk": {"214"}}),
+        # A count, not a house: a unit follows, or a comma comes between.
+        ("na Lipowej 3 dni bez netu", {}),
+        ("paczkomat na Puławskiej dalej martwy, 4 dzień", {}),
+        ("Grochowska 2 razy w tygodniu pada", {}),
+    ],
+)
+def test_a_house_number_follows_its_street_and_counts_nothing(
+    text: str, numbers: dict[str, set[str]]
+) -> None:
+    found = {key: houses for key, houses in place_runs(text).items() if houses}
+    assert {k: v for k, v in found.items() if k in numbers or not numbers} == numbers

@@ -40,6 +40,13 @@ COMMON_ZIPF = 3.5
 COMMON_LANGS = ("pl", "en")
 # A house number: "214", "12a" (not "12.11", which the tokens split anyway, nor a year).
 _HOUSE = re.compile(r"\d{1,3}[a-zA-Z]?$")
+# A number a unit follows counts something ("4 dzień", "3 dni", "10 zł", "2 times"): no house.
+_COUNTED = re.compile(
+    r"(?:dni|dnia|dzien|dzień|doba|doby|dobę|dobe|tydz\w*|tygod\w*|miesi\w*|godz\w*|min\w*"
+    r"|h|days?|weeks?|months?|hours?|times|razy?|lat\w*|years?|zł|zl|pln|eur|usd|mb|gb|km|kwh"
+    r"|proc\w*|osób|osob|people)$",
+    re.IGNORECASE,
+)
 # How far into a post street names are looked for (bounded time on long posts).
 MENTION_CHARS = 5000
 
@@ -108,7 +115,17 @@ def place_runs(text: str) -> dict[str, set[str]]:
     text = text[:MENTION_CHARS]
     matches = list(_PLACE_TOKEN.finditer(text))
     tokens = [m.group(0) for m in matches]
-    numbers = [_HOUSE.match(t) if t[0].isdigit() else None for t in tokens] + [None] * 3
+    # A house number follows its street after a space alone ("Grochowska 214", not
+    # "dalej martwy, 4 dzień"), and no unit follows it.
+    numbers = [
+        _HOUSE.match(t)
+        if t[0].isdigit()
+        and i > 0
+        and not text[matches[i - 1].end() : matches[i].start()].strip()
+        and not (i + 1 < len(tokens) and _COUNTED.match(tokens[i + 1]))
+        else None
+        for i, t in enumerate(tokens)
+    ] + [None] * 3
     runs: dict[str, set[str]] = {}
     stems: dict[int, str] = {}
     for start, match in enumerate(matches):
