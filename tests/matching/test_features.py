@@ -266,6 +266,10 @@ def test_a_ticket_naming_no_details_shares_none_unknowingly() -> None:
         # Different kinds of detail do not speak against each other.
         ("Wezwanie do zapłaty 79 zł", "Technik umówiony na 4.11, nie przyszedł", "none"),
         ("faktura na 2 870,44 zł", "Faktura zbiorcza 2 870,44 zł, termin 14 dni", "one"),
+        # A sum said without its grosze is the same sum, not another one.
+        ("rachunek za roaming 1240 zł", "Razem 1 240,56 zł za transmisję danych", "one"),
+        ("rachunek za roaming 1243 zł", "Razem 1 240,56 zł za transmisję danych", "conflict"),
+        ("zapłaciłem 89,50 zł", "Naliczono 89,99 zł", "conflict"),
     ],
 )
 def test_details_of_one_kind_that_never_agree_are_a_conflict(

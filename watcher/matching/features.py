@@ -93,11 +93,27 @@ def _amount(value: str) -> Decimal | None:
         return None
 
 
+def same_amount(mine: Decimal, theirs: Decimal) -> bool:
+    """The same sum, also when one side leaves the grosze out ("1240 zł" for 1 240,56 zł)."""
+    if mine == theirs:
+        return True
+    whole = mine == mine.to_integral_value() or theirs == theirs.to_integral_value()
+    return whole and abs(mine - theirs) < 1
+
+
+def _shared_amounts(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
+    theirs = [a for a in map(_amount, ticket.amounts) if a is not None]
+    return [
+        raw
+        for raw in complaint.amounts
+        if (mine := _amount(raw)) is not None and any(same_amount(mine, t) for t in theirs)
+    ]
+
+
 def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     """Amounts, places, dates and the plan (its speed) the post and the ticket both name."""
     shared: list[str] = []
-    ticket_amounts = {_amount(a) for a in ticket.amounts} - {None}
-    shared.extend(f"amount {a}" for a in complaint.amounts if _amount(a) in ticket_amounts)
+    shared.extend(f"amount {a}" for a in _shared_amounts(complaint, ticket))
     # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
     # "ul." in the post. A city is no detail (thousands of tickets share one): see city_level.
     # Each key the ticket's streets may be named by -> (the street's own key, the street).
@@ -152,9 +168,12 @@ def _has_details(ticket: TicketFacts) -> bool:
 def conflicting_details(complaint: ComplaintFacts, ticket: TicketFacts) -> bool:
     """Whether the post and the ticket name an amount, a date or a plan of the same kind
     and never the same one: "79 zł" against a ticket about "89,99 zł"."""
-    mine_amounts = {_amount(a) for a in complaint.amounts} - {None}
-    theirs_amounts = {_amount(a) for a in ticket.amounts} - {None}
-    if mine_amounts and theirs_amounts and not mine_amounts & theirs_amounts:
+    named = any(_amount(a) is not None for a in complaint.amounts)
+    if (
+        named
+        and any(_amount(a) is not None for a in ticket.amounts)
+        and not _shared_amounts(complaint, ticket)
+    ):
         return True
     mine_dates = {d[-5:] for d in complaint.dates}
     theirs_dates = {d[-5:] for d in ticket.dates}

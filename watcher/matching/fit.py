@@ -9,7 +9,7 @@ complaint has as of its post's time (the tickets open or recently solved then,
 as a live run and `watcher eval` see them) becomes a labelled pair (right
 ticket or not), and each level's weight is log2(m/u). Nothing depends on the
 day the fit is run, nor on the weights it replaces.
-Fit on the tuning sets only (`dev`, `free`); `free2` to `free5` check the fit,
+Fit on the tuning sets only (`dev`, `free`); `free2` to `free6` check the fit,
 and `test` and `handwritten` are for the figures reported. A set with its own
 watcher.toml (another brand, other ticket numbers) is read with it; `--config` is for
 the others.
