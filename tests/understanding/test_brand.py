@@ -54,3 +54,46 @@ def test_excluded_phrase_is_not_the_brand() -> None:
 def test_brand_in_passing_while_complaining_about_a_competitor(text: str) -> None:
     found = find_brand(text, NETIA)
     assert found.brand == "Netia" and not found.about_brand
+
+
+PLAY = [
+    Brand(name="Play", aliases=("Play", "Playa", "Playu", "Playem", "@Play_Polska"), exclude=())
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "about"),
+    [
+        # An everyday English word: in an English post the name is written as a name.
+        ("Paid for PS Plus and can't play online with my friends", "en", False),
+        ("Looking for a group to play football on weekday evenings", "en", False),
+        ("Shout-out to Play: ported my number in one day", "en", True),
+        ("no signal again #play", "en", True),
+        ("PLAY IS DOWN AGAIN", "en", True),
+        ("nie mogę się dodzwonić do Playa", "pl", True),  # inflected: no English word
+        # Polish has no such word: any form is the operator.
+        ("play znowu nie działa, trzeci dzień", "pl", True),
+    ],
+)
+def test_a_brand_named_like_an_english_word_counts_where_it_is_a_name(
+    text: str, lang: str, about: bool
+) -> None:
+    assert find_brand(text, PLAY, lang=lang).about_brand is about
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Orange_Polska trzeci dzień bez internetu. Sąsiad z Play ma pełny zasięg",
+        "@TMobile_Polska three weeks waiting for my number transfer from Play to you",
+        "@plus_polska a year ago I left Play for you, and your coverage is a joke",
+    ],
+)
+def test_a_post_addressed_to_a_competitor_names_the_brand_in_passing(text: str) -> None:
+    found = find_brand(text, PLAY, lang="en")
+    assert not found.about_brand and "addressed to" in found.reasons[0], found
+
+
+def test_a_post_addressed_to_the_brand_and_a_competitor_is_about_the_brand() -> None:
+    found = find_brand("@Orange_Polska @Play_Polska both of you are down in Gdańsk", PLAY)
+    assert found.about_brand, found

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 from watcher.config import Brand
-from watcher.understanding.text import normalise
+from watcher.understanding.text import fold_diacritics, normalise
 
 # Polish case endings (diacritics folded) an alias may take: Netia/Netii/Netię/Netią/Netio,
 # Dropss/Dropssa/Dropssem/Dropssie/Dropssowi.
@@ -52,6 +54,13 @@ _COMPARE = re.compile(
 )
 
 
+# A brand named like a common English word ("Play", "Orange", "Plus"): in an English post a
+# lowercase "play" is the verb. Zipf 4 is about ten uses in a million words.
+COMMON_WORD_ZIPF = 4.0
+# Accounts are written without the hyphen of the name ("@TMobile_Polska" for T-Mobile).
+_HANDLE = re.compile(r"@([\w-]+)")
+
+
 @dataclass(frozen=True)
 class BrandMention:
     brand: str | None  # the watched brand the post is about, if any
@@ -80,6 +89,44 @@ def _found(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return list(pattern.finditer(text))
 
 
+@lru_cache(maxsize=1024)
+def _common_word(form: str) -> bool:
+    """Whether a form of a brand's name is also an everyday English word ("play")."""
+    return form.isalpha() and zipf_frequency(form, "en") >= COMMON_WORD_ZIPF
+
+
+def _as_name(match: re.Match[str], folded: str, cased: str | None) -> bool:
+    """Whether a form of the brand's name that is an everyday word is the name:
+    capitalised ("Play", "PLAY"), or a #tag or an @account. `cased` is `folded` with its
+    case kept."""
+    if cased is None or not _common_word(match.group(0)):
+        return True
+    start = match.start()
+    return (start > 0 and folded[start - 1] in "#@") or cased[start].isupper()
+
+
+def _handle_key(name: str) -> str:
+    return _fold_phrase(name).replace("-", "").replace(" ", "")
+
+
+def _addressed_to_competitor(text: str, brand: Brand, competitors: Sequence[str]) -> str | None:
+    """The competitor a post is addressed to (its @accounts name a competitor and none is
+    the brand's), as in "@Orange_Polska no signal for days, my neighbour on Play has it"."""
+    handles = [_handle_key(h) for h in _HANDLE.findall(text)]
+    if not handles:
+        return None
+    ours = [_handle_key(a) for a in (brand.name, *brand.aliases)]
+    if any(h.startswith(key) for h in handles for key in ours if key):
+        return None
+    for competitor in competitors:
+        key = _handle_key(competitor)
+        if competitor.casefold() != brand.name.casefold() and any(
+            h.startswith(key) for h in handles
+        ):
+            return competitor
+    return None
+
+
 def _names_competitor(name: str, brand: Brand, competitors: Sequence[str]) -> bool:
     return any(
         _alias_pattern(c).fullmatch(name)
@@ -102,6 +149,9 @@ def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str
             later = text[match.end() :]
             if not any(p.search(later) for p in aliases):
                 return f"left {brand.name} for {target}; the grievance is with {target}"
+    addressee = _addressed_to_competitor(text, brand, competitors)
+    if addressee is not None:
+        return f"addressed to {addressee}; {brand.name} is named in passing"
     for match in _COMPARE.finditer(text):
         if is_brand(match.group("name")):
             others = [c for c in competitors if c.casefold() != brand.name.casefold()]
@@ -120,15 +170,30 @@ def find_brand(
     text: str,
     brands: Sequence[Brand],
     competitors: Sequence[str] = DEFAULT_COMPETITORS,
+    lang: str | None = None,
 ) -> BrandMention:
-    """The watched brand a post is about, with the forms found and the reasons."""
-    folded = normalise(text).ascii_folded
+    """The watched brand a post is about, with the forms found and the reasons.
+
+    A brand named like an everyday English word counts in an English or unknown-language
+    post only where it is written as a name ("Play", "#play", "@Play_Polska"), not as the
+    verb ("can't play online"); Polish has no such word, so there any form counts.
+    """
+    normalised = normalise(text)
+    folded = normalised.ascii_folded
+    cased_text = fold_diacritics(normalised.clean)
+    cased = cased_text if lang != "pl" and len(cased_text) == len(folded) else None
     for brand in brands:
         scan = folded
         excluded = [e for e in brand.exclude if _fold_phrase(e) in scan]
         for phrase in excluded:
-            scan = scan.replace(_fold_phrase(phrase), " ")
-        mentions = [m.group(0) for a in brand.aliases for m in _found(_alias_pattern(a), scan)]
+            folded_phrase = _fold_phrase(phrase)
+            scan = scan.replace(folded_phrase, " " * len(folded_phrase))  # positions kept
+        mentions = [
+            m.group(0)
+            for a in brand.aliases
+            for m in _found(_alias_pattern(a), scan)
+            if _as_name(m, scan, cased)
+        ]
         if not mentions:
             if excluded:
                 return BrandMention(

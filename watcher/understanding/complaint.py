@@ -163,7 +163,7 @@ RULES = (
             r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
             r"|well done|brawo dla)\b",
             r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
-            r"\b(?:credit where|kudos|hats off|props to|shout ?out to|wielki plus|duzy plus"
+            r"\b(?:credit where|kudos|hats off|props to|shout[- ]?out to|wielki plus|duzy plus"
             r"|plus dla|chapeau bas)\b",
         ),
         -2.0,

@@ -87,7 +87,7 @@ def understand(
     """
     text = post_text(post)
     language = language or detect_language(text, languages)
-    mention = find_brand(text, brands)
+    mention = find_brand(text, brands, lang=language.lang)
     guess = classify_complaint(text, language.lang, probability=probability)
     reasons = [*mention.reasons, *guess.reasons]
     if language.lang is not None and language.lang not in languages:
