@@ -79,10 +79,17 @@ def test_reasons_name_the_rules_and_the_model() -> None:
         ("router blinking red, tv dead too", "does not work"),
         ("Grochów drugi dzień offline", "waiting for days"),
         ("day 4 without internet, router all green", "waiting for days"),
+        ("Gdańsk, zero zasięgu od kwadransa", "does not work"),
+        ("net padł o 18 i dalej nic", "does not work"),
     ],
 )
 def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
     assert any(rule in reason for reason in classify_complaint(text).reasons)
+
+
+def test_a_denied_outage_is_no_grievance() -> None:
+    reasons = classify_complaint("U mnie nic nie padło, mam Netię od 5 lat").reasons
+    assert not any("does not work" in reason for reason in reasons)
 
 
 @pytest.mark.parametrize(

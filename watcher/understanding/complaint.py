@@ -54,7 +54,10 @@ RULES = (
         (
             r"\bnie (?:dziala|dzialal\w*|dzialaja|ma (?:internetu|netu|sygnalu|zasiegu))\b",
             r"\b(?:doesn'?t|does not|don'?t|isn'?t|not) work\w*\b",
-            r"\bbrak (?:internetu|netu|sygnalu|polaczenia)\b",
+            r"\bbrak (?:internetu|netu|sygnalu|polaczenia|zasiegu)\b",
+            # Down, in Polish slang: "net padł", "zero zasięgu" (not "nic nie padło").
+            r"(?<!nie )\b(?:padl|padla|padlo|padly)\b",
+            r"\bzero (?:zasiegu|sygnalu|netu|internetu|kresek)\b",
             r"\bno (?:internet|service|signal|connection|broadband)\b",
             r"\b(?:stopped|stops|keeps?) (?:working|crashing|freezing|dropping)\b",
             r"\b(?:so|too|very|really|extremely) slow\b",
