@@ -151,7 +151,8 @@ def _scored(ticket_id: int, total: float) -> Scored:
         None,
         None,
     )
-    return Scored(Candidate(ticket), Score(total, ()))
+    # Something that singles the ticket out (a shared amount, say): see test_wording_alone.
+    return Scored(Candidate(ticket), Score(total, (Evidence("details", "one", 0.0),)))
 
 
 def test_a_known_customer_below_the_review_threshold_is_reviewed_not_a_new_ticket() -> None:
@@ -199,7 +200,21 @@ def test_a_post_naming_only_a_street_of_several_customers_is_an_area_report() ->
     named = _on_street(1, 1, 0.3, Evidence("identity", "name", 3.7))
     assert decide([named, _on_street(2, 2, 0.3)], thresholds).kind == "review"
     # A clear best (its house number, say) is still linked.
-    assert decide([_on_street(1, 1, 3.0), _on_street(2, 2, 0.3)], thresholds).kind == "linked"
+    house = Evidence("details", "two_plus", 5.8)
+    clear = decide([_on_street(1, 1, 3.0, house), _on_street(2, 2, 0.3)], thresholds)
+    assert clear.kind == "linked"
+
+
+def test_wording_place_and_time_alone_link_no_ticket() -> None:
+    """An outage post that shares only its town and wording with one ticket: every ticket
+    of that outage shares as much, so a person decides."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    generic = (Evidence("text", "medium", 1.2), Evidence("city", "agree", 2.2))
+    best = Scored(_scored(1, -1.0).candidate, Score(-1.0, generic))
+    decision = decide([best, _scored(2, -4.0)], thresholds)
+    assert decision.kind == "review" and "nothing singles it out" in decision.reason
+    word = Scored(best.candidate, Score(-1.0, (*generic, Evidence("words", "one", 2.3))))
+    assert decide([word, _scored(2, -4.0)], thresholds).kind == "linked"
 
 
 def test_a_clear_best_ticket_solved_long_before_the_post_is_reviewed_not_reopened() -> None:

@@ -336,7 +336,18 @@ class MatchContext:
                 # cited number may exist and still be a typo of the right one).
                 near = any(_one_typo(key, cited) for key in ref_keys(candidate.ticket.external_id))
                 candidate.reference = "near" if near else "other"
-            if exact and candidate.identity == "none":
+            opener = candidate.ticket.customer_name
+            if (
+                candidate.identity == "none"
+                and candidate.ticket.opened_from is not None
+                and opener
+                and complaint.author
+                and fold(opener) == fold(complaint.author)
+            ):
+                # watcher opened this ticket from an earlier post of this author, and named
+                # its customer after them (another site's handle is no exact identity).
+                candidate.identity = "name"
+            elif exact and candidate.identity == "none":
                 # The author is a known customer (by a handle, e-mail or phone only they
                 # have): this ticket is someone else's.
                 candidate.identity = "other"

@@ -37,6 +37,11 @@ IDENTIFYING = {
     ("identity", "exact"), ("identity", "shared"), ("identity", "name"),
     ("identity", "partial"), ("reference", "exact"), ("reference", "near"),
 }  # fmt: skip
+# Evidence that singles one ticket out. Wording, town, time and category are shared by
+# every ticket of one outage (and are far from independent there): alone, they link none.
+SPECIFIC = IDENTIFYING | {
+    ("details", "one"), ("details", "two_plus"), ("words", "one"), ("words", "two_plus"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,12 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     settled = any(
         e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
     )
+    specific = any((e.feature, e.level) in SPECIFIC for e in best.score.evidence)
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
+        if not specific:
+            return Decision(
+                "review", best, rest, reason="only wording, place and time: nothing singles it out"
+            )
         if settled:
             # Linking would reopen a case closed over a month before the post; more often
             # a known customer has a new problem. A person decides.
