@@ -58,7 +58,7 @@ _COMPARE = re.compile(
 # lowercase "play" is the verb. Zipf 4 is about ten uses in a million words.
 COMMON_WORD_ZIPF = 4.0
 # Accounts are written without the hyphen of the name ("@TMobile_Polska" for T-Mobile).
-_HANDLE = re.compile(r"@([\w-]+)")
+_HANDLE = re.compile(r"(?<![\w.+-])@([\w-]+)")  # an account, not an e-mail's domain
 
 
 @dataclass(frozen=True)
