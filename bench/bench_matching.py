@@ -145,22 +145,23 @@ def main(argv: list[str] | None = None) -> int:
 
     in_candidates = sum(gold[c] in found for c, found in candidates_of.items())
     # Brute force: every sampled post against every ticket, TF-IDF cosine, top 10.
-    sample = rng.sample(sorted(gold), min(args.brute_force_sample, len(gold)))
+    sample = rng.sample(sorted(gold), min(max(args.brute_force_sample, 0), len(gold)))
     start = time.perf_counter()
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True
-    )
-    matrix = vectorizer.fit_transform([f"{r['subject']}\n{r['description']}" for r in rows])
-    ids = [r["id"] for r in rows]
-    queries = vectorizer.transform([texts[c] for c in sample])
     brute_hits = kept = 0
-    for begin in range(0, len(sample), 200):
-        sims = (queries[begin : begin + 200] @ matrix.T).toarray()
-        for offset, complaint_id in enumerate(sample[begin : begin + 200]):
-            top = {ids[i] for i in np.argpartition(sims[offset], -10)[-10:]}
-            if gold[complaint_id] in top:
-                brute_hits += 1
-                kept += gold[complaint_id] in candidates_of[complaint_id]
+    if sample:  # --brute-force-sample 0 skips it
+        vectorizer = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), preprocessor=fold, sublinear_tf=True
+        )
+        matrix = vectorizer.fit_transform([f"{r['subject']}\n{r['description']}" for r in rows])
+        ids = [r["id"] for r in rows]
+        queries = vectorizer.transform([texts[c] for c in sample])
+        for begin in range(0, len(sample), 200):
+            sims = (queries[begin : begin + 200] @ matrix.T).toarray()
+            for offset, complaint_id in enumerate(sample[begin : begin + 200]):
+                top = {ids[i] for i in np.argpartition(sims[offset], -10)[-10:]}
+                if gold[complaint_id] in top:
+                    brute_hits += 1
+                    kept += gold[complaint_id] in candidates_of[complaint_id]
     brute_seconds = time.perf_counter() - start
 
     print(f"tickets                      {len(rows):>10,}")
@@ -172,12 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"right ticket ranked first    {hits_best / len(gold):>10.3f}")
     print(f"right ticket in candidates   {in_candidates / len(gold):>10.3f}")
-    print(
-        f"brute force ({len(sample)} posts)      {brute_seconds:>10.1f} s  "
-        f"{len(sample) / brute_seconds:,.0f} posts/s; right ticket in its top 10: "
-        f"{brute_hits / len(sample):.3f}"
-    )
-    print(f"candidates keep of brute-force top-10 hits {kept / max(brute_hits, 1):.3f}")
+    if sample:
+        print(
+            f"brute force ({len(sample)} posts)      {brute_seconds:>10.1f} s  "
+            f"{len(sample) / brute_seconds:,.0f} posts/s; right ticket in its top 10: "
+            f"{brute_hits / len(sample):.3f}"
+        )
+        print(f"candidates keep of brute-force top-10 hits {kept / max(brute_hits, 1):.3f}")
     print(f"peak memory, matching        {matching_peak:>10.0f} MiB")
     print(f"peak memory, with brute force {peak_mib():>9.0f} MiB")
     return 0
