@@ -9,7 +9,7 @@ holds what the channels look up, loaded once and refreshed incrementally.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -157,9 +157,7 @@ class MatchContext:
     by_customer: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Tickets by the street they name (its `place_key`), for posts that name a street.
     by_place: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    # In how many tickets each content word occurs: a word few tickets share singles one out.
-    word_tickets: Counter[str] = field(default_factory=Counter)
-    # The tickets of each content word, for the words few tickets share (see `rare_words`).
+    # The tickets of each content word: a word few tickets share singles one out.
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Stems of the watched brands' names ("inpost"): every post is about them, so however
     # few tickets write the name out, it singles none of them out.
@@ -193,7 +191,6 @@ class MatchContext:
         for facts in changed:
             old = self.tickets.get(facts.ticket_id)
             if old is not None:
-                self.word_tickets.subtract(old.words)
                 for word in old.words:
                     self.by_word[word].discard(old.ticket_id)
                 for key in _streets(old):
@@ -203,7 +200,6 @@ class MatchContext:
                 if old.customer_id is not None:
                     self.by_customer[old.customer_id].discard(old.ticket_id)
             self.tickets[facts.ticket_id] = facts
-            self.word_tickets.update(facts.words)
             for word in facts.words:
                 self.by_word[word].add(facts.ticket_id)
             for key in _streets(facts):
@@ -310,8 +306,8 @@ class MatchContext:
         # Every ticket sharing a word that singles few tickets out: the text index misses
         # a ticket written in another language, or a long post's few telling words.
         for word in complaint.words - self.brand_words:
-            if self.word_tickets[word] <= RARE_WORD_TICKETS:
-                for ticket_id in self.by_word.get(word, ()):
+            if self._rare(word):
+                for ticket_id in self.by_word[word]:
                     if self._in_window(self.tickets[ticket_id], complaint.published_at):
                         add(ticket_id, "words")
 
@@ -375,7 +371,11 @@ class MatchContext:
             for word in (complaint.words & ticket.words) - self.brand_words
             if not any(word.startswith(p) or p.startswith(word) for p in placed)
         }
-        return tuple(sorted(w for w in shared if self.word_tickets[w] <= RARE_WORD_TICKETS))
+        return tuple(sorted(w for w in shared if self._rare(w)))
+
+    def _rare(self, word: str) -> bool:
+        """Whether at least one and at most RARE_WORD_TICKETS tickets have the word."""
+        return 0 < len(self.by_word.get(word, ())) <= RARE_WORD_TICKETS
 
     def customers_of(self, complaint: ComplaintFacts) -> tuple[set[int], set[int], set[int]]:
         """Customers the author is: by a unique identity, by one several share, by name."""
