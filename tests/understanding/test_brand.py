@@ -94,6 +94,11 @@ def test_a_post_addressed_to_a_competitor_names_the_brand_in_passing(text: str) 
     assert not found.about_brand and "addressed to" in found.reasons[0], found
 
 
+def test_an_account_that_only_starts_like_a_competitor_is_not_its() -> None:
+    found = find_brand("@btsportsfan Netia nie działa od tygodnia", NETIA, lang="pl")
+    assert found.about_brand, found
+
+
 def test_an_e_mail_at_a_competitors_domain_is_no_address_to_it() -> None:
     found = find_brand("Play nie działa od tygodnia, piszcie: jan.k@orange.pl", PLAY, lang="pl")
     assert found.about_brand, found

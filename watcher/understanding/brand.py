@@ -121,10 +121,20 @@ def _addressed_to_competitor(text: str, brand: Brand, competitors: Sequence[str]
     for competitor in competitors:
         key = _handle_key(competitor)
         if competitor.casefold() != brand.name.casefold() and any(
-            h.startswith(key) for h in handles
+            _account_of(h, key) for h in handles
         ):
             return competitor
     return None
+
+
+# What follows a company's name in its accounts: "@Orange_Polska", "@OrangePL", "@NetiaSA".
+_ACCOUNT_SUFFIX = re.compile(r"(?:_\w*|pl|polska|poland|uk|sa|help|support|care|news)?")
+
+
+def _account_of(handle: str, key: str) -> bool:
+    """Whether an @account is the company's ("@TMobile_Polska"), not a name that merely
+    starts like it ("@playstation", "@btsportsfan")."""
+    return handle.startswith(key) and _ACCOUNT_SUFFIX.fullmatch(handle[len(key) :]) is not None
 
 
 def _names_competitor(name: str, brand: Brand, competitors: Sequence[str]) -> bool:
