@@ -166,6 +166,9 @@ class Linker:
             for word in content_words(name)
         )
         self._hits: dict[int, list[tuple[int, float]]] = {}
+        # Candidates ranked to tell whether a complaint naming no brand is ours, kept for
+        # deciding it right after (ranking is the costly part of matching).
+        self._ranked: dict[int, list[Scored]] = {}
 
     @staticmethod
     def _text(complaint: Complaint) -> str:
@@ -195,7 +198,8 @@ class Linker:
             return True
         # Or one of our tickets fits it clearly and as well as the e-mail of its customer
         # alone would (the amount, the date and the town of a missed installation).
-        decision = decide(self.rank(complaint), self.thresholds)
+        ranked = self._ranked[complaint.id] = self.rank(complaint)
+        decision = decide(ranked, self.thresholds)
         bar = self.weights.prior + self.weights.levels["identity"]["exact"]
         return (
             decision.kind == "linked"
@@ -287,6 +291,7 @@ class Linker:
             complaint.about_brand = True
             complaint.brand = complaint.brand or self._only_brand()
             complaint.reasons = [*(complaint.reasons or []), UNNAMED_BUT_OURS]
+        ranked = self._ranked.pop(complaint.id, None)  # ranked just now, if it was
         if not complaint.about_brand:
             decision = Decision("off_brand", reason="not about a watched brand")
         elif not complaint.is_complaint:
@@ -314,7 +319,9 @@ class Linker:
                     "duplicate", reason=f"repeats {duplicate_of.post.external_id} of the same story"
                 )
             else:
-                decision = decide(self.rank(complaint), self.thresholds)
+                decision = decide(
+                    ranked if ranked is not None else self.rank(complaint), self.thresholds
+                )
                 apart = next((c for c in earlier if c.decision in STORY_DECISIONS), None)
                 if apart is not None:
                     decision = Decision(
