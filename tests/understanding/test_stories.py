@@ -40,3 +40,39 @@ def test_near_identical_words_of_one_author_are_one_story_of_two_people_two() ->
     one = post("a", author="kamil", text=TEXT)
     assert same_story(one, post("b", author="Kamil", text=TEXT + " serio")) == "near-duplicate text"
     assert same_story(one, post("c", author="ola", text=TEXT)) is None
+
+
+def test_a_feed_link_with_tracking_parameters_is_the_same_url() -> None:
+    blog = post("a", url="https://blog.example/2026/10/internet-5g/", author="Adam Nowakowski")
+    feed = post("b", url="https://www.blog.example/2026/10/internet-5g?utm_source=rss&utm_medium=feed",
+                author="blog.example", source="rss")  # fmt: skip
+    assert same_item(blog, feed) == "same URL"
+    other_page = post("c", url="https://blog.example/2026/10/internet-5g?page=2", author="x")
+    assert same_item(blog, other_page) is None
+
+
+BLOG_URL = "https://expat.blog.example/2026/10/six-weeks-trying-to-cancel-netia/"
+BLOG_TITLE = "Six weeks of trying to cancel Netia"
+
+
+def test_a_link_post_under_the_blog_title_is_the_same_item_whoever_posts_it() -> None:
+    blog = post("a", url=BLOG_URL, author="Tom Whitfield", title=BLOG_TITLE,
+                text="I sent the termination notice on 1 September...")  # fmt: skip
+    link = post("b", url="https://reddit.example/r/poland/comments/y0a1tt/", author="tw_expat",
+                title="Six weeks of trying to cancel Netia [my blog]",
+                text=f"Wrote it up: still no end date. {BLOG_URL}.")  # fmt: skip
+    assert same_item(link, blog) == "links to it"
+    assert same_item(blog, link) == "links to it"
+
+
+def test_someone_else_linking_a_post_to_say_same_here_tells_their_own_story() -> None:
+    blog = post(
+        "a", url=BLOG_URL, author="Tom Whitfield", title="Six weeks of trying to cancel Netia"
+    )
+    me_too = post("b", url="https://reddit.example/r/poland/comments/z9/", author="ola_k",
+                  title="Netia billed me after I moved out",
+                  text=f"Same thing happened to me, see {BLOG_URL}")  # fmt: skip
+    assert same_item(me_too, blog) is None
+    own = post("c", url="https://twitter.example/tom/1", author="tom whitfield",
+               text=f"New post: {BLOG_URL}")  # fmt: skip
+    assert same_item(own, blog) == "links to it"

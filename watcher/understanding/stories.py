@@ -1,19 +1,22 @@
 """Stories: the same post seen in several places (a blog post, its Reddit link, a feed copy).
 
-Posts join a story when, within STORY_WINDOW, they share a URL, carry the same
-title, or their texts are near-duplicates (MinHash estimate of the Jaccard
-similarity of word 3-shingles >= STORY_SIMILARITY). Two customers describing
-the same outage in their own words are different stories: that is what the
-matcher and the quiet-twins rule are for.
+Posts join a story when, within STORY_WINDOW, they share a URL (tracking
+parameters such as utm_source aside), carry the same title, one links to the
+other under the same title, or their texts are near-duplicates (MinHash
+estimate of the Jaccard similarity of word 3-shingles >= STORY_SIMILARITY).
+Two customers describing the same outage in their own words are different
+stories: that is what the matcher and the quiet-twins rule are for.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from datasketch import MinHash
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from w3lib.url import url_query_cleaner
 
 from watcher.models import Post, Story
 from watcher.understanding.text import normalise
@@ -46,25 +49,56 @@ def _title_key(title: str | None) -> str | None:
     return " ".join(tokens) if len(tokens) >= MIN_TITLE_WORDS else None
 
 
+# Query parameters that say where a reader came from, not which page they read.
+TRACKING = re.compile(r"utm_\w+|fbclid|gclid|mc_cid|mc_eid|igshid|ref_src", re.I)
+_LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+_QUERY_NAMES = re.compile(r"[?&]([^=&#]+)")
+SIMILAR_TITLE = 0.6
+
+
 def _url_key(url: str | None) -> str | None:
     if not url:
         return None
-    # The fragment stays: a comment (#comment-3) or a forum reply (#p9002) is its own item.
-    return url.rstrip("/").removeprefix("https://").removeprefix("http://")
+    url = url.strip()
+    tracking = [name for name in _QUERY_NAMES.findall(url) if TRACKING.fullmatch(name)]
+    if tracking:
+        # The fragment stays: a comment (#comment-3) or a forum reply (#p9002) is its own item.
+        url = url_query_cleaner(url, tracking, remove=True, keep_fragments=True)
+    return url.rstrip("/").removeprefix("https://").removeprefix("http://").removeprefix("www.")
 
 
 def _two_authors(a: Post, b: Post) -> bool:
     return bool(a.author and b.author and a.author.casefold() != b.author.casefold())
 
 
+def _links_to(post: Post, other: Post) -> bool:
+    """Whether a post shares the other's link under its title (a Reddit link post to a blog post).
+
+    Someone else linking a post to say "same here" tells their own story: the link counts only
+    from the same author or when the post repeats most words of the other's title.
+    """
+    target = _url_key(other.url)
+    if not target or not any(
+        _url_key(link.rstrip(".,;:!?")) == target for link in _LINK.findall(post.text or "")
+    ):
+        return False
+    if not _two_authors(post, other):
+        return True
+    title = {word for word in normalise(other.title or "").tokens if len(word) > 2}
+    told = set(normalise(f"{post.title or ''} {post.text or ''}").tokens)
+    return bool(title) and len(title & told) >= SIMILAR_TITLE * len(title)
+
+
 def same_item(a: Post, b: Post) -> str | None:
-    """ "same URL" or "same title" when two posts are one item seen twice, else None.
+    """ "same URL", "same title" or "links to it" when two posts are one item seen twice.
 
     Replies in a forum thread carry the thread's title: the same title from two
     named authors is two people in one thread, not one item.
     """
     if _url_key(a.url) and _url_key(a.url) == _url_key(b.url):
         return "same URL"
+    if _links_to(a, b) or _links_to(b, a):
+        return "links to it"
     if (
         _title_key(a.title)
         and _title_key(a.title) == _title_key(b.title)
