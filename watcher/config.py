@@ -194,6 +194,13 @@ SETTINGS: tuple[Setting, ...] = (
         toml="stories.window",
     ),
     Setting(
+        "STORY_FOLLOW_UP_WINDOW",
+        "3d",
+        "A brand complaint this soon after its author's last one continues that story.",
+        kind="duration",
+        toml="stories.follow_up_window",
+    ),
+    Setting(
         "STORY_SIMILARITY",
         0.6,
         "Estimated Jaccard similarity of word 3-shingles above which two texts are one story.",

@@ -268,6 +268,46 @@ def test_a_named_stranger_repeating_an_anonymous_post_is_decided_on_its_own(
     assert "same story as p-ref" in reason
 
 
+def _own_stories(session: Session, *posts: tuple[Any, datetime]) -> None:
+    """Each post in a story of its own, published when given (as understanding leaves them)."""
+    store_posts(session, [p for p, _ in posts])
+    for item, published in posts:
+        post = session.scalar(select(Post).where(Post.external_id == item.external_id))
+        assert post is not None
+        story = Story(title=item.external_id)
+        session.add(story)
+        session.flush()
+        post.story_id, post.published_at = story.id, published
+
+
+def test_the_authors_follow_up_within_days_continues_the_story(
+    seeded: Session, linker: Linker
+) -> None:
+    """In other words, on another site, a day later: still the complaint about NT-10002."""
+    day = datetime(2026, 11, 15, 10, tzinfo=UTC)
+    _own_stories(
+        seeded,
+        (_post("told", REF_TEXT, source="forum", author="ania_n"), day),
+        (_post("again", "Netia nadal nic. Nikt nie oddzwonił.", source="wykop", author="Ania_N"),
+         day + timedelta(days=1)),
+        (_post("weeks", "Netia znowu coś nalicza, szok.", source="twitter", author="ania_n"),
+         day + timedelta(days=10)),
+        (_post("cited", "Netia, a NT-10001 też leży.", source="twitter", author="ania_n"),
+         day + timedelta(days=2)),
+    )  # fmt: skip
+    _complaint(seeded, "told", category="billing", identifiers={"ticket_refs": ["NT-10002"]})
+    for external_id in ("again", "weeks"):
+        _complaint(seeded, external_id, category="billing")
+    _complaint(seeded, "cited", identifiers={"ticket_refs": ["NT-10001"]})
+    linker.run(seeded, now=NOW)
+    again = _decision(seeded, "again")
+    assert again["decision"] == "duplicate" and again["duplicate_of"] == "told"
+    assert again["ticket_id"] == "NT-10002"
+    # Ten days on it is a new complaint; citing another ticket, another story.
+    for external_id in ("weeks", "cited"):
+        assert _decision(seeded, external_id)["duplicate_of"] is None
+
+
 def test_story_decisions_are_stable_on_a_rerun_and_keep_peoples_calls(
     seeded: Session, linker: Linker
 ) -> None:

@@ -24,7 +24,7 @@ from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
 from watcher.understanding.brand import names_any
-from watcher.understanding.stories import merge_stories, same_item
+from watcher.understanding.stories import join_follow_up, merge_stories, same_item
 
 MACHINE = "watcher"
 # The reason added to a complaint that names no brand but is the brand's by its identifiers.
@@ -297,6 +297,9 @@ class Linker:
         elif not complaint.is_complaint:
             decision = Decision("not_complaint", reason="not a complaint")
         else:
+            join_follow_up(
+                session, complaint, window=self.config.duration("STORY_FOLLOW_UP_WINDOW")
+            )
             merge_stories(
                 session, complaint.post, window=self.config.duration("STORY_WINDOW"),
                 threshold=self.config["STORY_SIMILARITY"],

@@ -14,11 +14,11 @@ import re
 from datetime import datetime, timedelta
 
 from datasketch import MinHash
-from sqlalchemy import or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from w3lib.url import url_query_cleaner
 
-from watcher.models import Post, Story
+from watcher.models import Complaint, Post, Story
 from watcher.understanding.text import normalise
 
 NUM_PERM = 64
@@ -192,6 +192,50 @@ def merge_stories(
         moved.story_id = keep
     session.flush()
     return True
+
+
+def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta) -> Post | None:
+    """Join a brand complaint to the story of its author's brand complaint of the last `window`.
+
+    People follow up their own complaint in other words ("still nothing", the forum thread
+    retold on Wykop). The same author complaining of the same brand within a few days is
+    the same story; it is told apart when the two cite different ticket references.
+    Returns the earlier post joined, or None.
+    """
+    post = complaint.post
+    if not post.author or post.story_id is None or post.published_at is None:
+        return None
+    query = (
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.id != post.id,
+            Post.story_id.is_not(None),
+            Post.story_id != post.story_id,
+            func.lower(Post.author) == post.author.lower(),
+            Post.published_at >= post.published_at - window,
+            or_(
+                Post.published_at < post.published_at,
+                and_(Post.published_at == post.published_at, Post.id < post.id),
+            ),
+            Complaint.is_complaint.is_(True),
+            Complaint.about_brand.is_(True),
+        )
+        .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+    if complaint.brand:
+        query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
+    earlier = session.scalars(query.limit(1)).first()
+    if earlier is None or earlier.post.story_id is None:
+        return None
+    cited = set((complaint.identifiers or {}).get("ticket_refs") or ())
+    if cited and not cited <= set((earlier.identifiers or {}).get("ticket_refs") or ()):
+        return None
+    keep, gone = sorted((earlier.post.story_id, post.story_id))
+    for moved in session.scalars(select(Post).where(Post.story_id == gone)):
+        moved.story_id = keep
+    session.flush()
+    return earlier.post
 
 
 def _earliest(story: Story, moment: datetime | None) -> None:
