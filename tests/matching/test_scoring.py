@@ -227,3 +227,20 @@ def test_a_clear_best_ticket_solved_long_before_the_post_is_reviewed_not_reopene
     assert "solved long before" in decision.reason
     open_one = Scored(_scored(1, 2.0).candidate, Score(2.0, (handle,)))
     assert decide([open_one, _scored(2, -6.0)], thresholds).kind == "linked"
+
+
+def test_a_cited_number_whose_neighbour_fits_the_post_clearly_better_is_reviewed() -> None:
+    """The post cites another customer's renewal; the towing ticket one digit away is its own."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    cited = Evidence("reference", "exact", 5.6)
+    best = Scored(_scored(1, 0.3).candidate, Score(0.3, (cited, Evidence("text", "none", -0.8))))
+    near = Evidence("reference", "near", 0.0)
+    fits = Scored(
+        _scored(2, -3.3).candidate,
+        Score(-3.3, (near, Evidence("text", "medium", 1.2), Evidence("details", "one", 2.4))),
+    )
+    decision = decide([best, fits], thresholds)
+    assert decision.kind == "review" and "one digit away" in decision.reason
+    # A neighbour that fits no better leaves the cited ticket linked.
+    alike = Scored(_scored(2, -5.0).candidate, Score(-5.0, (near, Evidence("text", "none", -0.8))))
+    assert decide([best, alike], thresholds).kind == "linked"

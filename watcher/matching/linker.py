@@ -77,6 +77,33 @@ class Decision:
     reason: str = ""
 
 
+# What a post says about its problem, as against who wrote it or which number it cites.
+CONTENT = frozenset({"text", "category", "details", "city", "words"})
+
+
+def _content(item: Scored) -> float:
+    return sum(e.weight for e in item.score.evidence if e.feature in CONTENT)
+
+
+def _typo_of(best: Scored, rest: Sequence[Scored], margin: float) -> Scored | None:
+    """A ticket one digit from the number the post cites that fits what it says clearly better.
+
+    A cited number that exists can still be a typo of the right one (another customer's
+    renewal cited in a post about towing): then a person decides.
+    """
+    if not any(e.feature == "reference" and e.level == "exact" for e in best.score.evidence):
+        return None
+    return next(
+        (
+            s
+            for s in rest
+            if any(e.feature == "reference" and e.level == "near" for e in s.score.evidence)
+            and _content(s) - _content(best) >= margin
+        ),
+        None,
+    )
+
+
 def _identifies(item: Scored) -> bool:
     """The author is this ticket's customer, or may be, or the post cites it."""
     return any((e.feature, e.level) in IDENTIFYING for e in item.score.evidence)
@@ -116,6 +143,15 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
         if not specific:
             return Decision(
                 "review", best, rest, reason="only wording, place and time: nothing singles it out"
+            )
+        typo = _typo_of(best, rest, thresholds.margin)
+        if typo is not None:
+            return Decision(
+                "review",
+                best,
+                rest,
+                reason=f"cites {best.ticket.external_id}, but {typo.ticket.external_id}, one "
+                "digit away, fits what it says better",
             )
         if settled:
             # Linking would reopen a case closed over a month before the post; more often
