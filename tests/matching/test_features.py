@@ -22,6 +22,7 @@ from watcher.matching.features import (
     category_level,
     city_level,
     compare,
+    conflicting_details,
     details_level,
     shared_details,
     status_level,
@@ -115,6 +116,17 @@ def test_shared_details_compare_amounts_places_and_dates() -> None:
     assert (
         details_level(3) == "two_plus" and details_level(1) == "one" and details_level(0) == "none"
     )
+
+
+def test_rounded_sums_agree_within_their_rounding_and_currencies_must_match() -> None:
+    t = ticket(amounts=("27900.00 PLN", "3100.00 PLN"))
+    assert shared_details(complaint(amounts=("27900.00~50",)), t) == ["amount 27900.00"]
+    assert shared_details(complaint(amounts=("3000.00~500",)), t) == ["amount 3000.00"]
+    assert shared_details(complaint(amounts=("2800.00~50",)), t) == []
+    # 3k USD is not 3 100 zł, and no conflict either: sums of another kind.
+    usd = complaint(amounts=("3000.00~500 USD",))
+    assert shared_details(usd, t) == [] and not conflicting_details(usd, t)
+    assert conflicting_details(complaint(amounts=("2800.00~50",)), t)
 
 
 def test_the_city_agrees_disagrees_or_is_unknown() -> None:

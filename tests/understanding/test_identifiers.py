@@ -8,6 +8,7 @@ import pytest
 
 from watcher.understanding.identifiers import (
     KEYS,
+    amount_key,
     extract_details,
     extract_identifiers,
     lenient,
@@ -69,6 +70,33 @@ def test_an_amount_with_grosze_needs_no_currency(text: str, values: list[str]) -
 )
 def test_thousands_are_grouped_the_polish_or_english_way(text: str, values: list[str]) -> None:
     assert [a["value"] for a in extract_identifiers(text)["amounts"]] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("wycena 27,9k, wrak 6,6k", [("27900.00", "", "50"), ("6600.00", "", "50")]),
+        ("ponad 4 tys. zł, dalej nic", [("4000.00", "PLN", "500")]),
+        ("wypłacili (ponad 4 tys.) i cisza", [("4000.00", "", "500")]),
+        ("za 2 tysiące złotych", [("2000.00", "PLN", "500")]),
+        ("I lost 3k USD.", [("3000.00", "USD", "500")]),
+        # Counts, distances and screens are no money.
+        ("12 tys. gospodarstw bez prądu, 25 tys. Paczkomatów", []),
+        ("Did 10k this evening, then watched a 4K TV", []),
+        ("ceny 33–35 tys.!", []),  # a range: neither end alone
+    ],
+)
+def test_thousands_said_short_are_rounded_sums(text: str, amounts: list[tuple[str, ...]]) -> None:
+    found = extract_identifiers(text)["amounts"]
+    assert [(a["value"], a["currency"], a["approx"]) for a in found] == amounts
+    assert [amount_key(a) for a in found][:1] == [
+        f"{v}~{step} {c}".strip() if c else f"{v}~{step}" for v, c, step in amounts[:1]
+    ]
+
+
+def test_thousands_after_a_name_are_no_house_number() -> None:
+    found = extract_identifiers("Wartość wg Aurum 17 900 zł, ul. Lipowa 3")
+    assert "Aurum" not in found["places"] and "Lipowa" in found["places"]
 
 
 def test_nothing_found_is_empty_lists() -> None:

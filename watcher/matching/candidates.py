@@ -40,7 +40,7 @@ from watcher.matching.facts import (
 )
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
-from watcher.understanding.identifiers import CITIES, extract_details
+from watcher.understanding.identifiers import CITIES, amount_key, extract_details
 
 CLOSED = ("solved", "closed")
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
@@ -472,7 +472,7 @@ def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
         solved_at=ticket.solved_at,
         category=ticket.category,
         customer_name=customer_name or ticket.requester_name,
-        amounts=tuple(str(amount["value"]) for amount in details["amounts"]),
+        amounts=tuple(amount_key(amount) for amount in details["amounts"]),
         places=tuple(details["places"]),
         dates=tuple(details["dates"]),
         plan=plan_speed(details["speeds"]),

@@ -16,6 +16,7 @@ from typing import Any
 from wordfreq import zipf_frequency
 
 from watcher.understanding.examples import example_lines
+from watcher.understanding.identifiers import amount_key
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -241,10 +242,7 @@ class ComplaintFacts:
             return tuple(str(item) for item in identifiers.get(key) or () if item)
 
         runs = place_runs(text)
-        amounts = tuple(
-            str(item.get("value")) if isinstance(item, dict) else str(item)
-            for item in identifiers.get("amounts") or ()
-        )
+        amounts = tuple(amount_key(item) for item in identifiers.get("amounts") or ())
         return cls(
             complaint_id=complaint_id,
             text=text,
@@ -255,7 +253,7 @@ class ComplaintFacts:
             ticket_refs=strings("ticket_refs"),
             emails=strings("emails"),
             phones=strings("phones"),
-            amounts=tuple(a for a in amounts if a and a != "None"),
+            amounts=tuple(a for a in amounts if a and not a.startswith("None")),
             places=strings("places"),
             dates=strings("dates"),
             plan=plan_speed(identifiers.get("speeds") or ()),

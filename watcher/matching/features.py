@@ -86,25 +86,49 @@ def category_level(complaint: ComplaintFacts, ticket: TicketFacts) -> str:
     return "agree" if complaint.category == theirs else "disagree"
 
 
-def _amount(value: str) -> Decimal | None:
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    approx: Decimal = Decimal(0)  # how far off a rounded sum ("27,9k") may be
+    currency: str = ""  # "" when none is named
+
+    def comparable(self, other: Amount) -> bool:
+        """Sums in two named currencies (3k USD, 3 100 zł) are not the same kind."""
+        return not (self.currency and other.currency and self.currency != other.currency)
+
+
+def _amount(key: str) -> Amount | None:
+    """An amount from its key (identifiers.amount_key): "1240.56 PLN", "27900.00~50"."""
+    number, _, currency = key.partition(" ")
+    value, _, approx = number.partition("~")
     try:
-        return Decimal(value.replace(",", ".")).quantize(Decimal("0.01"))
+        return Amount(
+            Decimal(value.replace(",", ".")).quantize(Decimal("0.01")),
+            Decimal(approx or 0),
+            currency,
+        )
     except (InvalidOperation, ValueError):
         return None
 
 
-def same_amount(mine: Decimal, theirs: Decimal) -> bool:
-    """The same sum, also when one side leaves the grosze out ("1240 zł" for 1 240,56 zł)."""
-    if mine == theirs:
+def same_amount(mine: Amount, theirs: Amount) -> bool:
+    """The same sum, also when one side leaves the grosze out ("1240 zł" for 1 240,56 zł) or
+    rounds it to thousands ("27,9k" for 27 880 zł)."""
+    if not mine.comparable(theirs):
+        return False
+    if mine.value == theirs.value:
         return True
-    whole = mine == mine.to_integral_value() or theirs == theirs.to_integral_value()
-    return whole and abs(mine - theirs) < 1
+    slack = max(mine.approx, theirs.approx)
+    if slack:
+        return abs(mine.value - theirs.value) <= slack
+    whole = any(a.value == a.value.to_integral_value() for a in (mine, theirs))
+    return whole and abs(mine.value - theirs.value) < 1
 
 
 def _shared_amounts(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     theirs = [a for a in map(_amount, ticket.amounts) if a is not None]
     return [
-        raw
+        str(mine.value)
         for raw in complaint.amounts
         if (mine := _amount(raw)) is not None and any(same_amount(mine, t) for t in theirs)
     ]
@@ -168,11 +192,10 @@ def _has_details(ticket: TicketFacts) -> bool:
 def conflicting_details(complaint: ComplaintFacts, ticket: TicketFacts) -> bool:
     """Whether the post and the ticket name an amount, a date or a plan of the same kind
     and never the same one: "79 zł" against a ticket about "89,99 zł"."""
-    named = any(_amount(a) is not None for a in complaint.amounts)
-    if (
-        named
-        and any(_amount(a) is not None for a in ticket.amounts)
-        and not _shared_amounts(complaint, ticket)
+    mine = [a for a in map(_amount, complaint.amounts) if a is not None]
+    theirs = [a for a in map(_amount, ticket.amounts) if a is not None]
+    if any(m.comparable(t) for m in mine for t in theirs) and not _shared_amounts(
+        complaint, ticket
     ):
         return True
     mine_dates = {d[-5:] for d in complaint.dates}

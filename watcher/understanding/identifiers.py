@@ -68,6 +68,14 @@ _CENTS = re.compile(r"[.,](\d{1,2})$")
 # An amount written the Polish way with no currency ("pobranie 149,99"): grosze after a
 # comma. Not "1,5" nor "12,345", nor a part of a longer number ("2 870,44") or a date.
 _AMOUNT_BARE = re.compile(r"(?<![\w.,/:-])(?<!\d[ \u00a0])(\d{1,6},\d{2})(?!\w|[.,]\d)")
+# Thousands said short ("27,9k", "4 tys. zł", "3k zł"): a rounded sum. Not a count ("12 tys.
+# gospodarstw"), a distance or a screen ("10k this evening", "TV 4K"): a bare "k" needs its
+# decimals, a bare "tys." the end of a phrase.
+_THOUSANDS = re.compile(
+    r"(?<![\w.,\u2013-])(\d{1,3})(?:[.,](\d{1,2}))?\s?(k\b|tys\.|tys\b|tysi[aąeę]c\w*)", re.IGNORECASE
+)
+_CURRENCY_NEXT = re.compile(r"\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b", re.IGNORECASE)
+_PHRASE_END = re.compile(r"\s*(?:[,;:)!?]|$)")
 _CURRENCY = {
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
     "eur": "EUR", "euro": "EUR", "€": "EUR", "usd": "USD", "$": "USD", "gbp": "GBP", "£": "GBP",
@@ -137,11 +145,13 @@ _STREET = re.compile(
 # A street without "ul." before it, known by the house number after it: "Jedności
 # Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7", "Grota-Roweckiego 20/14".
 # Not a date ("Od 4.11"), an amount or a speed ("Komfort 39,99", "Pakiet 300 Mb/s"), a
-# postcode, a year ("Stała Cena 2027") or a long number: house numbers have 1-3 digits.
+# postcode, a year ("Stała Cena 2027"), a long number nor thousands ("wg Aurum 17 900 zł"):
+# house numbers have 1-3 digits.
 _STREET_NUMBERED = re.compile(
     r"(?<![\w-])([A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,}(?:-[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?"
     r"(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż]{2,})?)"
-    r"\s(\d{1,3}[a-zA-Z]?)(?![\d.,:\-]\d|\d|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
+    r"\s(\d{1,3}[a-zA-Z]?)(?![\d.,:\-]\d|\d|[ \u00a0]\d{3}(?!\d)"
+    r"|\s?(?:zł|zl|pln|mb|gb|%|kb|mega|giga|cali|min|dni|godz|h\b))"
 )
 # Month names a day number follows ("Październik 12", "Oct 14"): no street. Whole words,
 # since street names start like months ("Lipowa", "Marszałkowska").
@@ -322,9 +332,46 @@ def _dates(text: str) -> list[str]:
     return dates
 
 
+def _thousands(text: str) -> list[dict[str, str]]:
+    """Sums said in thousands, each with how far off its rounding may be ("approx")."""
+    found = []
+    for match in _THOUSANDS.finditer(text):
+        whole, decimals, unit = match.groups()
+        rest = text[match.end() :]
+        currency = _CURRENCY_NEXT.match(rest)
+        if not (
+            currency
+            or (unit.casefold() == "k" and decimals)
+            or (unit.casefold() != "k" and _PHRASE_END.match(rest))
+        ):
+            continue
+        step = Decimal(1000) / 10 ** len(decimals or "")
+        value = (Decimal(whole) + Decimal(f"0.{decimals}" if decimals else 0)) * 1000
+        found.append(
+            {
+                "value": str(value.quantize(Decimal("0.01"))),
+                "currency": _CURRENCY.get(currency.group(1).casefold(), "") if currency else "",
+                "approx": str(step / 2),
+            }
+        )
+    return found
+
+
+def amount_key(item: Any) -> str:
+    """How an amount is compared: "1240.56 PLN"; "27900.00~50" for a sum rounded to 100 in
+    no currency named."""
+    if not isinstance(item, dict):
+        return str(item)
+    key = str(item.get("value"))
+    if item.get("approx"):
+        key += f"~{item['approx']}"
+    return f"{key} {item['currency']}" if item.get("currency") else key
+
+
 def _amounts(text: str) -> list[dict[str, str]]:
     found = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
     found += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
+    found += _thousands(text)
     amounts = _unique([a for a in found if a is not None])
     values = {a["value"] for a in amounts}
     for value in _AMOUNT_BARE.findall(text):
