@@ -72,7 +72,8 @@ _AMOUNT_BARE = re.compile(r"(?<![\w.,/:-])(?<!\d[ \u00a0])(\d{1,6},\d{2})(?!\w|[
 # gospodarstw"), a distance or a screen ("10k this evening", "TV 4K"): a bare "k" needs its
 # decimals, a bare "tys." the end of a phrase.
 _THOUSANDS = re.compile(
-    r"(?<![\w.,\u2013-])(\d{1,3})(?:[.,](\d{1,2}))?\s?(k\b|tys\.|tys\b|tysi[aąeę]c\w*)", re.IGNORECASE
+    r"(?<![\w.,\u2013-])(\d{1,3})(?:[.,](\d{1,2}))?\s?(k\b|tys\.|tys\b|tysi[aąeę]c\w*)",
+    re.IGNORECASE,
 )
 _CURRENCY_NEXT = re.compile(r"\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b", re.IGNORECASE)
 _PHRASE_END = re.compile(r"\s*(?:[,;:)!?]|$)")
