@@ -244,3 +244,16 @@ def test_a_cited_number_whose_neighbour_fits_the_post_clearly_better_is_reviewed
     # A neighbour that fits no better leaves the cited ticket linked.
     alike = Scored(_scored(2, -5.0).candidate, Score(-5.0, (near, Evidence("text", "none", -0.8))))
     assert decide([best, alike], thresholds).kind == "linked"
+
+
+def test_a_first_name_links_only_a_ticket_whose_words_the_post_shares() -> None:
+    """'ania_w_krk' about a jeweller and Anna Lewandowska's app ticket: many are Anna."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    first_name = Evidence("identity", "partial", 4.1)
+    unlike = Scored(
+        _scored(1, -0.3).candidate, Score(-0.3, (first_name, Evidence("text", "none", -0.8)))
+    )
+    decision = decide([unlike, _scored(2, -6.0)], thresholds)
+    assert decision.kind == "review" and "first name" in decision.reason
+    alike = Scored(unlike.candidate, Score(0.5, (first_name, Evidence("text", "low", 0.0))))
+    assert decide([alike, _scored(2, -6.0)], thresholds).kind == "linked"

@@ -39,9 +39,18 @@ IDENTIFYING = {
 }  # fmt: skip
 # Evidence that singles one ticket out. Wording, town, time and category are shared by
 # every ticket of one outage (and are far from independent there): alone, they link none.
-SPECIFIC = IDENTIFYING | {
+# A first name ("ania_w_krk" and Anna Lewandowska) singles out only a ticket whose words
+# the post shares at least a little: many customers share a first name.
+SPECIFIC = (IDENTIFYING - {("identity", "partial")}) | {
     ("details", "one"), ("details", "two_plus"), ("words", "one"), ("words", "two_plus"),
 }  # fmt: skip
+
+
+def _specific(item: Scored) -> bool:
+    levels = {(e.feature, e.level) for e in item.score.evidence}
+    if levels & SPECIFIC:
+        return True
+    return ("identity", "partial") in levels and ("text", "none") not in levels
 
 
 @dataclass(frozen=True)
@@ -138,11 +147,14 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
     settled = any(
         e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
     )
-    specific = any((e.feature, e.level) in SPECIFIC for e in best.score.evidence)
+    specific = _specific(best)
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
         if not specific:
             return Decision(
-                "review", best, rest, reason="only wording, place and time: nothing singles it out"
+                "review",
+                best,
+                rest,
+                reason="only wording, place, time or a first name: nothing singles it out",
             )
         typo = _typo_of(best, rest, thresholds.margin)
         if typo is not None:
