@@ -102,11 +102,54 @@ def test_a_denied_outage_is_no_grievance() -> None:
         ("KREDYT BEZ BIK, decyzja w 15 minut! Dzwoń teraz!", "pl", "spam"),
         ("A spokesperson said the new fees take effect in February", "en", "news or announcement"),
         ("Nowa tabela opłat wchodzi w życie od 1 lutego", "pl", "news or announcement"),
+        ("Big thanks to the crew in Bydgoszcz, laptop fixed in 5 days", "en", "praise"),
+        ("Rzeczoznawca był po 4 dniach, wypłata po tygodniu. Da się? Da się. 👍", "pl", "praise"),
+        ("Mój stary na Black Friday: 'po co nam trzeci telewizor' #heheszki", "pl", "joke"),
+        (
+            "Does anyone have experience with either when it comes to claims?",
+            "en",
+            "asking for advice",
+        ),
+        (
+            "Can the loyalty card points be used in a physical store or only in the app?",
+            "en",
+            "asking for advice",
+        ),
+        (
+            "Mam assistance Komfort – czy holowanie działa też w Niemczech?",
+            "pl",
+            "asking for advice",
+        ),
+        (
+            "Ubezpieczyciel podaje, że w ciągu dwóch dni przyjął ponad 1 400 szkód",
+            "pl",
+            "reported speech",
+        ),
+        (
+            "The insurer said it will add English-speaking consultants from July",
+            "en",
+            "reported speech",
+        ),
     ],
 )
 def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:
     guess = classify_complaint(text, lang)
     assert any(rule in reason for reason in guess.reasons), guess
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # The ombudsman a customer turns to is no spokesperson of the press.
+        ("Zwrot 1199 zł nie wpłynął od 3 tygodni. Pisać do rzecznika praw konsumenta?", "pl"),
+        # Click & collect is a way to shop, not a spammer's "click now".
+        ("Avoid click & collect at the Głogowska store right now: twice 'not in the system'", "en"),
+    ],
+)
+def test_complaints_that_only_look_like_news_or_spam_stay_complaints(text: str, lang: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert guess.is_complaint, guess
+    assert not any(r.startswith(("rule: news", "rule: spam")) for r in guess.reasons), guess
 
 
 NEWS_EN = (

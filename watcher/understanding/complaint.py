@@ -168,8 +168,19 @@ RULES = (
             r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
             r"\b(?:credit where|kudos|hats off|props to|shout[- ]?out to|wielki plus|duzy plus"
             r"|plus dla|chapeau bas)\b",
+            # "Big thanks to the crew", "Da się? Da się." (it can be done: they did it).
+            r"\b(?:big|huge|many|massive) thanks\b|\b(?:wielkie|ogromne) dzieki\b"
+            r"|\bda sie\W+da sie\b",
         ),
         -2.0,
+    ),
+    _rule(
+        "joke",
+        (
+            # A joke tagged as one ("#heheszki", "#suchar"): about the brand, not a grievance.
+            r"#(?:heheszki|suchar\w*|humor|humour|zart\w*|joke\w*|meme\w*|smieszne|beka)\b",
+        ),
+        -3.0,
     ),
     _rule(
         "fixed quickly",
@@ -194,6 +205,11 @@ RULES = (
             r"\b(?:czy warto|co polecacie|polecacie \w+\?|any recommendations|worth it\?)",
             r"\b(?:which|ktory|ktora|ktore|jaki|jaka|jakie) (?:\w+ ){1,2}(?:should i|would you"
             r"|to choose|for an?|dla|wybrac|wybraliscie|polecacie)\b",
+            # Experience asked for before buying, or whether something works or counts.
+            r"\b(?:(?:does |has )?any(?:one|body) (?:have|had|got) (?:any )?experience"
+            r"|any experience with|(?:ktos ma|macie|mial ktos) (?:jakies )?doswiadczeni\w*)\b",
+            r"\b(?:can|could|do|does) (?:\w+ ){1,5}be used\b.{0,80}\?",
+            r"\bczy (?:\w+ ){1,3}dziala (?:tez|rowniez|takze)\b.{0,80}\?",
         ),
         -1.5,
     ),
@@ -240,7 +256,7 @@ RULES = (
         (
             r"\b(?:kliknij link|click the link|zarabiaj|earn \$|huge sale|super promocja)\b",
             r"\b(?:best|cheap|tanie) (?:vpn|deals|oferty|kredyty)\b",
-            r"\bclick\b.{0,40}\bnow\b",
+            r"\bclick\b(?! (?:&|and|n) collect\b).{0,40}\bnow\b",
             r"\b(?:dzwon teraz|call now|(?:pisz|napisz|message us) (?:na|on) whatsapp"
             r"|oferta (?:tylko|wazna) do|100% (?:pozytywnych|decyzji)|bez bik|no credit check"
             r"|guaranteed approval)\b",
@@ -256,13 +272,28 @@ RULES = (
             r"\b(?:announces|launches|to acquire|plans|reports)\b",
             r"\b(?:nowa oferta|nowy cennik|new offer|price list)\b",
             # The words of the press: a spokesperson, a statement, a rule taking effect.
-            r"\b(?:spokes(?:person|woman|man)|rzeczni\w*|in a statement|w komunikacie"
+            # A spokesperson, not the ombudsman a customer turns to ("do rzecznika praw").
+            r"(?<!do )\brzeczni\w*\b(?! (?:praw|finansow|konsument))",
+            r"\b(?:spokes(?:person|woman|man)|in a statement|w komunikacie"
             r"|press release|komunikat\w* prasow\w*|takes effect|wchodz\w* w zycie"
             r"|wejdzie w zycie|table of fees|tabel\w* oplat)\b",
             r"\bthe (?:company|bank|operator|firm|carrier|airline|insurer|supplier)"
             r" (?:said|says|confirmed|announced)\b",
             r"\b(?:firma|bank|operator|spolka|przewoznik) (?:poinformowal\w*|potwierdzil\w*"
             r"|zapewnia)\b",
+        ),
+        -1.5,
+    ),
+    _rule(
+        "reported speech",
+        (
+            # The press reporting what a company or others said: "podaje, że", "said it will".
+            r"\b(?:podaje|podala|podalo|przekazal\w*|zapowiada\w*|tlumaczy|wyjasnia|zapewnia"
+            r"|przypominaja|przyznaje|poinformowal\w*), ze\b",
+            r"\b(?:said|says|announced|confirmed) (?:it|that it) (?:will|would|had|has)\b",
+            r"\bthe (?:company|bank|firm|insurer|retailer|operator|chain) (?:cited|added|said)\b",
+            r"\b(?:according to|cytowan\w*|wedlug) (?:the )?(?:company|spokes\w*|rzeczni\w*|firmy"
+            r"|spolki|sieci)\b",
         ),
         -1.5,
     ),
