@@ -99,6 +99,19 @@ def test_thousands_after_a_name_are_no_house_number() -> None:
     assert "Aurum" not in found["places"] and "Lipowa" in found["places"]
 
 
+@pytest.mark.parametrize(
+    ("text", "phones"),
+    [
+        ("zadzwońcie: 0049 151 2740 3918, Daniel", ["+4915127403918"]),
+        ("my UK number is +44 7700 900123, thanks", ["+447700900123"]),
+        ("tel +380 67 123 4567 albo +48 601 234 567", ["+48601234567", "+380671234567"]),
+        ("zamówienie 00123456789, dopłata +5 zł", []),
+    ],
+)
+def test_phones_abroad_are_read_with_their_country_code(text: str, phones: list[str]) -> None:
+    assert extract_identifiers(text)["phones"] == phones
+
+
 def test_nothing_found_is_empty_lists() -> None:
     assert all(v == [] for v in extract_identifiers("🙂").values())
 

@@ -13,7 +13,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from watcher.identities import normalise_phone
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberFormat
+
+from watcher.identities import DEFAULT_COUNTRY_CODE, normalise_phone
 
 MAX_CHARS = 20_000
 KEYS = (
@@ -50,6 +53,10 @@ _PHONE = re.compile(
     r"(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\(\d{2}\)\s?\d{3}[\s-]?\d{2}[\s-]?\d{2}"
     r"|\d{2}[\s-]\d{3}[\s-]\d{2}[\s-]\d{2})(?![\w])"
 )
+# Where a number abroad may start ("+49 151 27403918", "0044 7700 900123"): read there by
+# libphonenumber. Polish numbers are `_PHONE`'s.
+_ABROAD = re.compile(r"(?:(?<![\w+])\+|(?<![\w+])00)(?!48)[1-9]")
+PHONE_CHARS = 40
 # Internet speeds ("300 Mb/s", "1 Gbps", "600 mega"): a plan names one, a complaint
 # about speed names the plan and what it really gets.
 _SPEED = re.compile(
@@ -447,6 +454,17 @@ def extract_details(text: str) -> dict[str, list[Any]]:
     }
 
 
+def _phones_abroad(text: str) -> list[str]:
+    """Numbers with another country's code (an expat's German or Ukrainian phone), E.164."""
+    found = []
+    for start in _ABROAD.finditer(text):
+        window = text[start.start() : start.start() + PHONE_CHARS]
+        for match in phonenumbers.PhoneNumberMatcher(window, "PL", leniency=Leniency.POSSIBLE):
+            if match.start == 0 and match.number.country_code != int(DEFAULT_COUNTRY_CODE):
+                found.append(phonenumbers.format_number(match.number, PhoneNumberFormat.E164))
+    return found
+
+
 def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str, list[Any]]:
     """Every identifier in a post or ticket text, normalised, in order of appearance."""
     text = text[:MAX_CHARS]
@@ -460,6 +478,7 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         digits = normalise_phone(match.group(0))
         if len(digits) == 11 and digits.startswith("48"):
             phones.append(f"+{digits}")
+    phones.extend(_phones_abroad(text))
     return {
         "ticket_refs": _unique(refs),
         "order_numbers": _unique([m.group(1) for m in _ORDER.finditer(text)]),
