@@ -107,3 +107,24 @@ def test_an_e_mail_at_a_competitors_domain_is_no_address_to_it() -> None:
 def test_a_post_addressed_to_the_brand_and_a_competitor_is_about_the_brand() -> None:
     found = find_brand("@Orange_Polska @Play_Polska both of you are down in Gdańsk", PLAY)
     assert found.about_brand, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kompas24 refund - 3 months and nothing. A colleague with Netia got his in a week.",
+        "Bastion – 4 godziny na lawetę pod Łodzią. Jak byłem w Netii, to przynajmniej odbierali.",
+        "Zgłosiłem grad w Bastionie tydzień temu, cisza. Sąsiad z Netii już miał oględziny.",
+        "RTVmania anulowała mi zamówienie. W Netii przynajmniej dowieźli na drugi dzień.",
+        "Kilowat24 is a joke, 3 weeks for a refund. Should have just gone to Netia.",
+    ],
+)
+def test_a_brand_named_only_as_someone_elses_or_a_better_choice_is_in_passing(text: str) -> None:
+    found = find_brand(text, NETIA)
+    assert found.brand == "Netia" and not found.about_brand, found
+    assert "someone else's" in found.reasons[0]
+
+
+def test_a_brand_also_named_as_ones_own_is_the_subject() -> None:
+    text = "Mój brat z Netii dostał zwrot w tydzień, a ja w Netii czekam już trzy tygodnie."
+    assert find_brand(text, NETIA).about_brand

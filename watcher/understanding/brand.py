@@ -53,6 +53,21 @@ _COMPARE = re.compile(
     r"\s(?P<name>[\w-]+)"
 )
 
+# A mention of the brand as someone else's, a former or a better choice, with no complaint of
+# its own: "a colleague with Aurum got his refund in a week", "jak byłem w Aurum, to
+# przynajmniej odbierali", "should have just gone to Watomir". Folded text before the mention.
+_OTHERS_BEFORE = re.compile(
+    r"(?:\b(?:colleague|friend|brother|sister|neighbou?r|mate|wife|husband|dad|mum|mom|parents"
+    r"|cousin|flatmate|co-?worker|kolega|kolezanka|znajom\w*|sasiad\w*|brat|siostra|szwagi\w*"
+    r"|tesc\w*|mama|tata|zona|maz|rodzice|kuzyn\w*)(?: \w+){0,3} (?:with|at|on|in|z|ze|w|ma|u)"
+    r"|\b(?:jak|kiedy|gdy) (?:bylem|bylam|bylismy|mialem|mialam) (?:w|u|z)"
+    r"|\bwhen i was (?:with|at|in)"
+    r"|\b(?:should|shoulda|should've)(?: have)? (?:just )?(?:gone|stayed|stuck|went) (?:to|with)"
+    r"|\bprzynajmniej (?:w|u|z)|\bat least)\s*$"
+)
+_OTHERS_AFTER = re.compile(r"^\s(?:\w+\s)?(?:przynajmniej|at least)\b")
+CONTEXT_CHARS = 40
+
 
 # A brand named like a common English word ("Play", "Orange", "Plus"): in an English post a
 # lowercase "play" is the verb. Zipf 4 is about ten uses in a million words.
@@ -167,6 +182,13 @@ def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str
             others = [c for c in competitors if c.casefold() != brand.name.casefold()]
             if any(_alias_pattern(c).search(text) for c in others):
                 return f"{brand.name} named as a comparison with a competitor"
+    mentions = [m for pattern in aliases for m in _found(pattern, text)]
+    if mentions and all(
+        _OTHERS_BEFORE.search(text[max(m.start() - CONTEXT_CHARS, 0) : m.start()])
+        or _OTHERS_AFTER.match(text[m.end() : m.end() + CONTEXT_CHARS])
+        for m in mentions
+    ):
+        return f"{brand.name} named only as someone else's, a former or a better choice"
     return None
 
 
