@@ -81,6 +81,9 @@ def test_reasons_name_the_rules_and_the_model() -> None:
         ("day 4 without internet, router all green", "waiting for days"),
         ("Gdańsk, zero zasięgu od kwadransa", "does not work"),
         ("net padł o 18 i dalej nic", "does not work"),
+        # Put off to a later date.
+        ("szyba pęknięta, a oględziny dopiero 13 maja?!", "waiting for days"),
+        ("They can't send anyone until... not until next Thursday", "waiting for days"),
     ],
 )
 def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:

@@ -83,6 +83,9 @@ RULES = (
             r"\b(?:drug|trzec|czwart|piat|szost|kolejn)\w* (?:dzien|doba|dobe|tydzien|wieczor)\b",
             r"\b(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) (?:day|week|evening|night)\b",
             r"\bday \d+ (?:without|of|with no|and)\b",
+            # Put off: "oględziny dopiero 13 maja", "technik dopiero za tydzień", "not until".
+            r"\bdopiero (?:\d|za |w przyszl|na (?:\d|koniec|poczat)|po |pod koniec)",
+            r"\bnot (?:until|before) (?:\d|next|the end)",
         ),
         1.5,
     ),
