@@ -178,6 +178,24 @@ def test_a_longer_report_about_customers_with_no_one_speaking_is_news() -> None:
     assert "rule: told of customers (-1.5)" in classify_complaint(polish, "pl").reasons
 
 
+def test_a_press_report_in_the_third_person_is_news_whoever_it_is_about() -> None:
+    """No customers named, but the press's words and no one speaking of themselves."""
+    report = (
+        "Wichura zerwała w nocy trakcję na linii do Kartuz i przewoźnik odwołał wszystkie "
+        "poranne kursy. Komunikacja zastępcza ma ruszyć około dziesiątej. Przewoźnik "
+        "zapowiada, że bilety na odwołane pociągi będą zwracane bez potrąceń."
+    )
+    guess = classify_complaint(report, "pl")
+    assert "rule: told of customers (-1.5)" in guess.reasons and not guess.is_complaint
+    # A traveller's own rant, as long and as impersonal, has none of the press's words.
+    rant = (
+        "Komunikacja zastępcza w praktyce: dwie godziny na dworcu, poczekalnia zamknięta na "
+        "kłódkę, ludzie z małymi dziećmi marzną na peronie, infolinia wiecznie zajęta. "
+        "Autobus przyjechał po dwóch godzinach i zabrał połowę ludzi. Przewoźnik roku."
+    )
+    assert classify_complaint(rant, "pl").is_complaint
+
+
 def test_long_posts_take_bounded_time() -> None:
     guess = classify_complaint("Netia nie działa. " * 3000)
     assert guess.is_complaint

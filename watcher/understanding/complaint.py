@@ -320,8 +320,10 @@ INVERTED = frozenset({"no grievance words"})
 REPORT_WEIGHT = -1.5
 REPORT_MIN_CHARS = 200
 _OF_CUSTOMERS = re.compile(
-    r"\b(?:customers|clients|users|klienci|klientow|klientom|uzytkownic\w*)\b"
+    r"\b(?:customers|clients|users|passengers|travell?ers|residents|policyholders|klienci"
+    r"|klientow|klientom|uzytkownic\w*|pasazer\w*|podrozn\w*|mieszkanc\w*|odbiorc\w*)\b"
 )
+PRESS_RULES = frozenset({"news or announcement", "reported speech"})
 _FIRST_PERSON = {
     "en": re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|we|our|us)\b"),
     # Past tense of the first person ("zapłaciłem", "czekałam"), as well as the pronouns.
@@ -331,11 +333,18 @@ _FIRST_PERSON = {
 }
 
 
-def _told_of_customers(folded: str, lang: str | None) -> bool:
-    if len(folded) < REPORT_MIN_CHARS or not _OF_CUSTOMERS.search(folded):
+def _in_third_person(folded: str, lang: str | None) -> bool:
+    """A longer text in which no one speaks of themselves."""
+    if len(folded) < REPORT_MIN_CHARS:
         return False
     speakers = [_FIRST_PERSON[lang]] if lang in _FIRST_PERSON else list(_FIRST_PERSON.values())
     return not any(pattern.search(folded) for pattern in speakers)
+
+
+def _told_of_customers(folded: str, lang: str | None, press: bool = False) -> bool:
+    """A report: about what happened to customers, or in the press's words, in the third
+    person."""
+    return (press or bool(_OF_CUSTOMERS.search(folded))) and _in_third_person(folded, lang)
 
 
 @dataclass(frozen=True)
@@ -454,12 +463,14 @@ def classify_complaint(
     logit = math.log(p / (1 - p))
     reasons = [f"model: {p:.2f}"]
     folded = normalise(text).ascii_folded
+    press = False
     for rule in RULES:
         found = bool(rule.pattern.search(folded))
         if found != (rule.name in INVERTED):
             logit += rule.weight
             reasons.append(f"rule: {rule.name} ({rule.weight:+.1f})")
-    if _told_of_customers(folded, lang):
+            press = press or rule.name in PRESS_RULES
+    if _told_of_customers(folded, lang, press):
         logit += REPORT_WEIGHT
         reasons.append(f"rule: told of customers ({REPORT_WEIGHT:+.1f})")
     confidence = 1 / (1 + math.exp(-logit))
