@@ -223,3 +223,16 @@ def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: lis
 )
 def test_dates_as_english_posts_and_forms_write_them(text: str, dates: list[str]) -> None:
     assert extract_details(text)["dates"] == dates
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("Ticket is #40833 if anyone from support lurks here", ["40833"]),
+        ("zgłoszenie ma numer 40547, a odpowiedzi brak", ["40547"]),
+        # A verb with no number sign or word after it: a sentence, not a citation.
+        ("the ticket is 5 days old; sprawa jest 2026 roku", []),
+    ],
+)
+def test_a_reference_said_with_a_verb_before_it(text: str, refs: list[str]) -> None:
+    assert extract_identifiers(text)["ticket_refs"] == refs
