@@ -127,6 +127,8 @@ def test_rounded_sums_agree_within_their_rounding_and_currencies_must_match() ->
     usd = complaint(amounts=("3000.00~500 USD",))
     assert shared_details(usd, t) == [] and not conflicting_details(usd, t)
     assert conflicting_details(complaint(amounts=("2800.00~50",)), t)
+    # "ponad 60 zł" of the 62,30 zł on the account.
+    assert shared_details(post_about("Na koncie ma ponad 60 zł"), ticket(amounts=("62.30 PLN",)))
 
 
 def test_the_city_agrees_disagrees_or_is_unknown() -> None:

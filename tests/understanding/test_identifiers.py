@@ -236,3 +236,16 @@ def test_dates_as_english_posts_and_forms_write_them(text: str, dates: list[str]
 )
 def test_a_reference_said_with_a_verb_before_it(text: str, refs: list[str]) -> None:
     assert extract_identifiers(text)["ticket_refs"] == refs
+
+
+@pytest.mark.parametrize(
+    ("text", "approx"),
+    [
+        ("na koncie ma ponad 60 zł ze zwrotów", "6.00"),
+        ("they charged me about £40 extra", "4.00"),
+        ("zapłaciłem 60 zł", None),  # said exactly
+    ],
+)
+def test_a_sum_said_roughly_is_read_within_a_tenth(text: str, approx: str | None) -> None:
+    [amount] = extract_identifiers(text)["amounts"]
+    assert amount.get("approx") == approx

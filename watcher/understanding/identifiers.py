@@ -378,9 +378,31 @@ def amount_key(item: Any) -> str:
     return f"{key} {item['currency']}" if item.get("currency") else key
 
 
+# A sum said roughly ("ponad 60 zł", "około 300 zł", "almost £40"): within a tenth of it.
+_HEDGE = re.compile(
+    r"(?:\b(?:ponad|prawie|około|okolo|ok\.|blisko|niemal\w*|przeszło|przeszlo|grubo"
+    r"|about|around|almost|nearly|over|roughly|approx\w*|more than|less than)|~)\s*$",
+    re.IGNORECASE,
+)
+HEDGE_SHARE = Decimal("0.1")
+
+
+def _hedged(amount: dict[str, str] | None, before: str) -> dict[str, str] | None:
+    if amount is None or amount.get("approx") or not _HEDGE.search(before[-16:]):
+        return amount
+    share = (Decimal(amount["value"]) * HEDGE_SHARE).quantize(Decimal("0.01"))
+    return {**amount, "approx": str(share)}
+
+
 def _amounts(text: str) -> list[dict[str, str]]:
-    found = [_amount(v, c) for v, c in _AMOUNT_AFTER.findall(text)]
-    found += [_amount(v, c) for c, v in _AMOUNT_BEFORE.findall(text)]
+    found = [
+        _hedged(_amount(m.group(1), m.group(2)), text[: m.start()])
+        for m in _AMOUNT_AFTER.finditer(text)
+    ]
+    found += [
+        _hedged(_amount(m.group(2), m.group(1)), text[: m.start()])
+        for m in _AMOUNT_BEFORE.finditer(text)
+    ]
     found += _thousands(text)
     amounts = _unique([a for a in found if a is not None])
     values = {a["value"] for a in amounts}
