@@ -257,3 +257,20 @@ def test_a_first_name_links_only_a_ticket_whose_words_the_post_shares() -> None:
     assert decision.kind == "review" and "first name" in decision.reason
     alike = Scored(unlike.candidate, Score(0.5, (first_name, Evidence("text", "low", 0.0))))
     assert decide([alike, _scored(2, -6.0)], thresholds).kind == "linked"
+
+
+def test_one_uncommon_word_links_only_with_close_wording_or_the_same_town() -> None:
+    """A 'marketplace' refusal, a storm's locked waiting room: one word is shared by chance."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    word = Evidence("words", "one", 2.3)
+    medium = Scored(
+        _scored(1, -0.9).candidate, Score(-0.9, (Evidence("text", "medium", 1.2), word))
+    )
+    decision = decide([medium, _scored(2, -5.0)], thresholds)
+    assert decision.kind == "review" and "nothing singles it out" in decision.reason
+    close = Scored(medium.candidate, Score(-0.1, (Evidence("text", "high", 2.0), word)))
+    assert decide([close, _scored(2, -5.0)], thresholds).kind == "linked"
+    town = Scored(
+        medium.candidate, Score(1.3, (*medium.score.evidence, Evidence("city", "agree", 2.2)))
+    )
+    assert decide([town, _scored(2, -5.0)], thresholds).kind == "linked"

@@ -39,10 +39,13 @@ IDENTIFYING = {
 }  # fmt: skip
 # Evidence that singles one ticket out. Wording, town, time and category are shared by
 # every ticket of one outage (and are far from independent there): alone, they link none.
-# A first name ("ania_w_krk" and Anna Lewandowska) singles out only a ticket whose words
-# the post shares at least a little: many customers share a first name.
+# Two pieces of weaker evidence single a ticket out only with more:
+# - a first name ("ania_w_krk" and Anna Lewandowska) with some shared wording: many
+#   customers share a first name;
+# - one uncommon word with close wording or the same town: one word is shared by chance
+#   (a "marketplace" refusal, a waiting room of a storm), two are not.
 SPECIFIC = (IDENTIFYING - {("identity", "partial")}) | {
-    ("details", "one"), ("details", "two_plus"), ("words", "one"), ("words", "two_plus"),
+    ("details", "one"), ("details", "two_plus"), ("words", "two_plus"),
 }  # fmt: skip
 
 
@@ -50,7 +53,9 @@ def _specific(item: Scored) -> bool:
     levels = {(e.feature, e.level) for e in item.score.evidence}
     if levels & SPECIFIC:
         return True
-    return ("identity", "partial") in levels and ("text", "none") not in levels
+    if ("identity", "partial") in levels and ("text", "none") not in levels:
+        return True
+    return ("words", "one") in levels and bool({("text", "high"), ("city", "agree")} & levels)
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
                 "review",
                 best,
                 rest,
-                reason="only wording, place, time or a first name: nothing singles it out",
+                reason="only wording, place, time, a first name or a word: nothing singles it out",
             )
         typo = _typo_of(best, rest, thresholds.margin)
         if typo is not None:
