@@ -94,6 +94,13 @@ def test_a_street_is_not_also_counted_as_a_rare_word(session: Session) -> None:
     assert found.ticket.house_numbers == (("jednosc narodow", "91"),)
 
 
+def test_a_towns_district_named_after_it_is_no_rare_word() -> None:
+    """ "Opole-Zaodrze", "Opole (Zaodrze)": everyone on the estate shares it."""
+    assert "zaodrz" not in content_words("Rzeczoznawca był po gradzie (Opole-Zaodrze), szybko")
+    assert "zaodrz" not in content_words("Gradobicie 28.04, Opole (Zaodrze). Mazda CX-5")
+    assert "zaodrz" in content_words("Mieszkam na Zaodrzu, grad porysował dach")
+
+
 def test_a_ticket_sharing_a_rare_word_is_a_candidate_whatever_its_language(
     session: Session,
 ) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from wordfreq import zipf_frequency
 
 from watcher.understanding.examples import example_lines
-from watcher.understanding.identifiers import amount_key
+from watcher.understanding.identifiers import CITY_FORMS, amount_key
 from watcher.understanding.text import fold_diacritics
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -183,6 +183,19 @@ def uncommon(token: str) -> bool:
     return all(zipf_frequency(word, lang, wordlist="small") < COMMON_ZIPF for lang in COMMON_LANGS)
 
 
+# A town's district named after it ("Opole-Zaodrze", "Opole (Zaodrze)", "Gdańsk-Wrzeszcz"):
+# a place everyone there shares, not a word that singles a ticket out.
+_DISTRICT = re.compile(r"\b([^\W\d_]+)(?=(?:\s?[-\u2013]\s?|\s\()([A-ZĄĆĘŁŃÓŚŹŻ][^\W\d_]+))")
+
+
+def districts(text: str) -> set[str]:
+    return {
+        place_stem(match.group(2))
+        for match in _DISTRICT.finditer(text[:MENTION_CHARS])
+        if match.group(1).casefold() in CITY_FORMS
+    }
+
+
 def content_words(text: str) -> frozenset[str]:
     """Stems of the words that can single a ticket out ("kwiaciarnia", "patchcord",
     "Legionowo", "H3600"): uncommon in the language and not the vocabulary of complaints
@@ -194,7 +207,7 @@ def content_words(text: str) -> frozenset[str]:
             continue
         if len(token) >= 5 or any(c.isdigit() for c in token):
             words.add(place_stem(token))
-    return frozenset(words - common)
+    return frozenset(words - common - districts(text))
 
 
 def plan_speed(speeds: Iterable[Any]) -> int | None:

@@ -230,6 +230,7 @@ CITIES = {
     "Sopot": ("sopot", "sopocie"),
 }
 _CITY_FORMS = {form: city for city, forms in CITIES.items() for form in forms}
+CITY_FORMS = frozenset(_CITY_FORMS)  # every listed form of a city, casefolded
 # Words (a hyphenated pair counts as one: "Bielsku-Białej"); each is looked up, which is
 # several times faster than one regex alternation of every form.
 _CITY_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
