@@ -117,6 +117,9 @@ def test_a_post_addressed_to_the_brand_and_a_competitor_is_about_the_brand() -> 
         "Zgłosiłem grad w Bastionie tydzień temu, cisza. Sąsiad z Netii już miał oględziny.",
         "RTVmania anulowała mi zamówienie. W Netii przynajmniej dowieźli na drugi dzień.",
         "Kilowat24 is a joke, 3 weeks for a refund. Should have just gone to Netia.",
+        "Szamka znowu 1,5h spóźnienia. Wracam do Netii, tam przynajmniej jest ciepłe.",
+        "SKM cancelled again. I'd switch to Netia but they don't stop at Oliwa.",
+        "Szamka courier refused to come in. I've used Netia before and never had this.",
     ],
 )
 def test_a_brand_named_only_as_someone_elses_or_a_better_choice_is_in_passing(text: str) -> None:

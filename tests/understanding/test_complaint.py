@@ -133,6 +133,10 @@ def test_a_denied_outage_is_no_grievance() -> None:
             "en",
             "reported speech",
         ),
+        ("Muszę pochwalić kuriera: o 22:05 już było. Tak się da 👏", "pl", "praise"),
+        ("Quick question: do the trains run on Easter Monday?", "en", "asking for advice"),
+        ("Czy rower trzeba rezerwować osobno? Dzięki za odpowiedzi.", "pl", "asking for advice"),
+        ("Firma szuka kurierów rowerowych w Warszawie. Wymagania: smartfon.", "pl", "job advert"),
     ],
 )
 def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:

@@ -63,9 +63,13 @@ _OTHERS_BEFORE = re.compile(
     r"|\b(?:jak|kiedy|gdy) (?:bylem|bylam|bylismy|mialem|mialam) (?:w|u|z)"
     r"|\bwhen i was (?:with|at|in)"
     r"|\b(?:should|shoulda|should've)(?: have)? (?:just )?(?:gone|stayed|stuck|went) (?:to|with)"
+    r"|\b(?:i'?d|i would|i'?ll|i will|i'?m going to) (?:just )?(?:switch|go back|move)"
+    r" (?:to|back to)"
+    r"|\bi'?ve used|\bi have used|\bwracam (?:do|z)"
     r"|\bprzynajmniej (?:w|u|z)|\bat least)\s*$"
 )
-_OTHERS_AFTER = re.compile(r"^\s(?:\w+\s)?(?:przynajmniej|at least)\b")
+# "W Watomirze przynajmniej dowieźli", "Wracam do Siatki, tam przynajmniej ...".
+_OTHERS_AFTER = re.compile(r"^[\s,]+(?:\w+\s){0,2}(?:przynajmniej|at least)\b")
 CONTEXT_CHARS = 40
 
 

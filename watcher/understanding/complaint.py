@@ -173,7 +173,11 @@ RULES = (
             r"|plus dla|chapeau bas)\b",
             # "Big thanks to the crew", "Da się? Da się." (it can be done: they did it).
             r"\b(?:big|huge|many|massive) thanks\b|\b(?:wielkie|ogromne) dzieki\b"
-            r"|\bda sie\W+da sie\b",
+            r"|\bda sie\W+da sie\b|\btak sie da\b",
+            # "Muszę pochwalić", "this is how it should work", "jest pani wielka".
+            r"\b(?:musze|chce|trzeba) (?:tez |to )?(?:pochwalic|podziekowac)\b"
+            r"|\bthis is how it should (?:work|be done)\b"
+            r"|\b(?:jest pan|jest pani|jestescie) wielc?\w*",
         ),
         -2.0,
     ),
@@ -213,6 +217,8 @@ RULES = (
             r"|any experience with|(?:ktos ma|macie|mial ktos) (?:jakies )?doswiadczeni\w*)\b",
             r"\b(?:can|could|do|does) (?:\w+ ){1,5}be used\b.{0,80}\?",
             r"\bczy (?:\w+ ){1,3}dziala (?:tez|rowniez|takze)\b.{0,80}\?",
+            r"\b(?:dzieki|dziekuje|thanks) (?:za|for) (?:odpowiedz\w*|answers"
+            r"|any (?:help|tips|advice))|\bquick question\b|\bszybkie pytanie\b",
         ),
         -1.5,
     ),
@@ -267,6 +273,15 @@ RULES = (
         # Outweighs any grievance: a spam reply under "Re: a week without internet" carries
         # the thread's title, and its words of trouble are not the spammer's.
         -6.0,
+    ),
+    _rule(
+        "job advert",
+        (
+            r"\b(?:szuka\w*|zatrudni\w*|rekrutuje\w*) (?:\w+ )?(?:kurier\w*|pracownik\w*|osob\w*"
+            r"|kandydat\w*|konsultant\w*|kierowc\w*)\b",
+            r"\b(?:we'?re hiring|now hiring|join our team|wymagania:|oferujemy:|aplikuj)",
+        ),
+        -3.0,
     ),
     _rule(
         "news or announcement",
