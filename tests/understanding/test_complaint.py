@@ -169,7 +169,7 @@ NEWS_EN = (
 
 def test_a_longer_report_about_customers_with_no_one_speaking_is_news() -> None:
     guess = classify_complaint(NEWS_EN, "en")
-    assert "rule: told of customers (-1.5)" in guess.reasons
+    assert any(r.startswith("rule: told of customers") for r in guess.reasons), guess
     # The same story told by one of those customers is theirs.
     told = classify_complaint(NEWS_EN.replace("Customers whose", "I am one of the customers whose"))
     assert not any("told of customers" in reason for reason in told.reasons)
@@ -179,7 +179,9 @@ def test_a_longer_report_about_customers_with_no_one_speaking_is_news() -> None:
         "którym zablokowano środki, odzyskają je w ciągu trzech dni roboczych, a bank "
         "zapowiada przegląd modernizacji, która spowodowała awarię systemu autoryzacji."
     )
-    assert "rule: told of customers (-1.5)" in classify_complaint(polish, "pl").reasons
+    assert any(
+        r.startswith("rule: told of customers") for r in classify_complaint(polish, "pl").reasons
+    )
 
 
 def test_a_press_report_in_the_third_person_is_news_whoever_it_is_about() -> None:
@@ -190,7 +192,7 @@ def test_a_press_report_in_the_third_person_is_news_whoever_it_is_about() -> Non
         "zapowiada, że bilety na odwołane pociągi będą zwracane bez potrąceń."
     )
     guess = classify_complaint(report, "pl")
-    assert "rule: told of customers (-1.5)" in guess.reasons and not guess.is_complaint
+    assert "rule: told of customers (-2.5)" in guess.reasons and not guess.is_complaint
     # A traveller's own rant, as long and as impersonal, has none of the press's words.
     rant = (
         "Komunikacja zastępcza w praktyce: dwie godziny na dworcu, poczekalnia zamknięta na "
@@ -198,6 +200,18 @@ def test_a_press_report_in_the_third_person_is_news_whoever_it_is_about() -> Non
         "Autobus przyjechał po dwóch godzinach i zabrał połowę ludzi. Przewoźnik roku."
     )
     assert classify_complaint(rant, "pl").is_complaint
+
+
+def test_news_of_an_outage_in_the_press_words_is_no_complaint() -> None:
+    news = (
+        "Kilka tysięcy mieszkańców osiedla od rana nie ma internetu ani telewizji kablowej. "
+        "Jak poinformował operator, podczas robót drogowych uszkodzony został kabel "
+        "magistralny. Naprawa ma potrwać do wieczora, a spółka zapowiada rekompensaty."
+    )
+    guess = classify_complaint(news, "pl")
+    # The model reads the outage words as a complaint (0.94); the press's words and no one
+    # speaking of themselves bring it to the threshold (0.3), where a person would hesitate.
+    assert "rule: told of customers (-2.5)" in guess.reasons and guess.confidence < 0.35, guess
 
 
 def test_long_posts_take_bounded_time() -> None:

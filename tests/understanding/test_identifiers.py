@@ -229,6 +229,7 @@ def test_dates_as_english_posts_and_forms_write_them(text: str, dates: list[str]
     ("text", "refs"),
     [
         ("Ticket is #40833 if anyone from support lurks here", ["40833"]),
+        ("Complaint number 528004, they said they measure the node", ["528004"]),
         ("zgłoszenie ma numer 40547, a odpowiedzi brak", ["40547"]),
         # A verb with no number sign or word after it: a sentence, not a citation.
         ("the ticket is 5 days old; sprawa jest 2026 roku", []),

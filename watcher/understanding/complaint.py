@@ -306,8 +306,11 @@ RULES = (
         "reported speech",
         (
             # The press reporting what a company or others said: "podaje, że", "said it will".
-            r"\b(?:podaje|podala|podalo|przekazal\w*|zapowiada\w*|tlumaczy|wyjasnia|zapewnia"
-            r"|przypominaja|przyznaje|poinformowal\w*), ze\b",
+            r"\b(?:podaje|podala|podalo|przekazal\w*|zapowiada\w*|zapowiedzial\w*|tlumaczy"
+            r"|wyjasnia|zapewnia|przypomina\w*|przyznaje|poinformowal\w*), ze\b",
+            r"\bjak (?:poinformowal\w*|podal\w*|przekazal\w*|informuje|podaje)\b",
+            r"\b(?:spolka|firma|operator|przewoznik|bank|ubezpieczyciel|siec) (?:tlumaczy"
+            r"|wyjasnia|zapowiada|zapowiedzial\w*|podaje|podala|informuje)\b",
             r"\b(?:said|says|announced|confirmed) (?:it|that it) (?:will|would|had|has)\b",
             r"\bthe (?:company|bank|firm|insurer|retailer|operator|chain) (?:cited|added|said)\b",
             r"\b(?:according to|cytowan\w*|wedlug) (?:the )?(?:company|spokes\w*|rzeczni\w*|firmy"
@@ -333,6 +336,8 @@ INVERTED = frozenset({"no grievance words"})
 # A longer text about what happened to customers, with no one speaking of themselves:
 # a report of the news, not a customer's grievance. Applied to folded, casefolded text.
 REPORT_WEIGHT = -1.5
+# The same in the press's words ("jak poinformował operator"): a news item, even of an outage.
+PRESS_REPORT_WEIGHT = -2.5
 REPORT_MIN_CHARS = 200
 _OF_CUSTOMERS = re.compile(
     r"\b(?:customers|clients|users|passengers|travell?ers|residents|policyholders|klienci"
@@ -486,8 +491,9 @@ def classify_complaint(
             reasons.append(f"rule: {rule.name} ({rule.weight:+.1f})")
             press = press or rule.name in PRESS_RULES
     if _told_of_customers(folded, lang, press):
-        logit += REPORT_WEIGHT
-        reasons.append(f"rule: told of customers ({REPORT_WEIGHT:+.1f})")
+        weight = PRESS_REPORT_WEIGHT if press else REPORT_WEIGHT
+        logit += weight
+        reasons.append(f"rule: told of customers ({weight:+.1f})")
     confidence = 1 / (1 + math.exp(-logit))
     threshold = THRESHOLDS.get(lang or "", THRESHOLD)
     return ComplaintGuess(confidence >= threshold, round(confidence, 3), tuple(reasons))

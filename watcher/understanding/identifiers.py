@@ -33,7 +33,7 @@ KEYS = (
 )
 
 _REF_WORDS = re.compile(
-    r"(?:zg[łl]oszeni\w*|reklamacj\w*|spraw\w*|ticket|case|ref(?:erence)?|request)"
+    r"(?:zg[łl]oszeni\w*|reklamacj\w*|spraw\w*|ticket|case|complaint|ref(?:erence)?|request)"
     # "Ticket is #40833", "zgłoszenie ma numer 40547": a number sign or word after the verb.
     r"(?:\s+(?:is|was|jest|ma|has)(?=\s*(?:#|nr\b|numer|number|no\b)))?"
     r"\s*(?:nr\.?|numer|number|no\.?|id)?\s*[:#]?\s*(\d{4,10})\b",
