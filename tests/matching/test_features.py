@@ -131,6 +131,19 @@ def test_rounded_sums_agree_within_their_rounding_and_currencies_must_match() ->
     assert shared_details(post_about("Na koncie ma ponad 60 zł"), ticket(amounts=("62.30 PLN",)))
 
 
+def test_a_document_number_the_ticket_quotes_is_a_shared_detail() -> None:
+    t = ticket(codes=("SF-472905", "NT-10001"))
+    assert shared_details(post_about("Mój karnet sf-472905 dalej pobiera opłaty"), t) == [
+        "number SF-472905"
+    ]
+    # A cited reference is the reference feature's, not a detail too.
+    cited = ComplaintFacts.from_identifiers(
+        1, text="NT-10001", author=None, published_at=None, category=None,
+        identifiers={"ticket_refs": ["NT-10001"], "codes": ["NT-10001"]},
+    )  # fmt: skip
+    assert shared_details(cited, t) == []
+
+
 def test_the_city_agrees_disagrees_or_is_unknown() -> None:
     in_krakow = ticket(places=("Długa", "Kraków"))
     assert city_level(complaint(places=("Kraków",)), in_krakow) == "agree"

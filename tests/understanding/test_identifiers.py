@@ -250,3 +250,13 @@ def test_a_reference_said_with_a_verb_before_it(text: str, refs: list[str]) -> N
 def test_a_sum_said_roughly_is_read_within_a_tenth(text: str, approx: str | None) -> None:
     [amount] = extract_identifiers(text)["amounts"]
     assert amount.get("approx") == approx
+
+
+def test_document_numbers_are_read_and_phones_dates_and_amounts_are_not() -> None:
+    text = (
+        "karnet SF-472905, reklamacja RK/11/2025/0912, zamówienie #KZ-7731-0042 i "
+        "2026/11/483920; dzwoniłam 601-234-567 dnia 2026-03-10 (12/11/2026), 1 200,50 zł"
+    )
+    assert extract_identifiers(text)["codes"] == [
+        "SF-472905", "RK/11/2025/0912", "KZ-7731-0042", "2026/11/483920",
+    ]  # fmt: skip

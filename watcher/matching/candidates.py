@@ -476,6 +476,7 @@ def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
         places=tuple(details["places"]),
         dates=tuple(details["dates"]),
         plan=plan_speed(details["speeds"]),
+        codes=tuple(details["codes"]),
         opened_from=row[-2],
         words=content_words(text),
         house_numbers=street_numbers(text, streets),

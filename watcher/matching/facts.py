@@ -238,6 +238,7 @@ class ComplaintFacts:
     place_mentions: frozenset[str] = frozenset()
     house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) named in the text
     words: frozenset[str] = frozenset()  # see `content_words`
+    codes: tuple[str, ...] = ()  # document numbers: an order, a claim, a contract
 
     @classmethod
     def from_identifiers(
@@ -273,6 +274,7 @@ class ComplaintFacts:
             place_mentions=frozenset(runs),
             house_numbers=house_numbers(runs),
             words=content_words(text),
+            codes=strings("codes"),
         )
 
 
@@ -297,6 +299,7 @@ class TicketFacts:
     opened_from: str | None = None
     words: frozenset[str] = frozenset()  # see `content_words`
     house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) of its address
+    codes: tuple[str, ...] = ()  # document numbers its text quotes
 
 
 @dataclass

@@ -165,6 +165,9 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
             continue  # a neighbour: the same street, another house
         shared.append(f"place {place}")
         shared.extend(f"house {n}" for n in sorted(mine & theirs))
+    # A document number the ticket quotes (an order, a claim, a card), not a cited reference.
+    cited = {ref.upper() for ref in complaint.ticket_refs}
+    shared.extend(f"number {c}" for c in complaint.codes if c in ticket.codes and c not in cited)
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
     shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
     if complaint.plan is not None and complaint.plan == ticket.plan:
@@ -185,7 +188,11 @@ def _has_details(ticket: TicketFacts) -> bool:
     """Whether the ticket names anything a post could share: with none (an empty
     description, a terse subject) sharing none is no evidence either way."""
     return bool(
-        ticket.amounts or ticket.dates or ticket.plan or any(p not in CITIES for p in ticket.places)
+        ticket.amounts
+        or ticket.dates
+        or ticket.plan
+        or ticket.codes
+        or any(p not in CITIES for p in ticket.places)
     )
 
 

@@ -30,6 +30,7 @@ KEYS = (
     "dates",
     "places",
     "speeds",
+    "codes",
 )
 
 _REF_WORDS = re.compile(
@@ -468,14 +469,41 @@ def extract_durations(text: str) -> list[dict[str, Any]]:
     return _unique(_durations(text[:MAX_CHARS]))
 
 
+# A document's number as people copy it: an order, a claim, a contract or a card that a
+# ticket quotes ("SF-472905", "RK/11/2025/0912", "#KZ-7731-0042", "2026/11/483920"). At
+# least five digits, and letters or slashes with them: not a phone, an amount or a date.
+_CODE = re.compile(
+    r"(?<![\w/.-])#?([A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+|[A-Za-z]{1,4}\d{5,})(?![\w/-])"
+)
+_DATE_LIKE = re.compile(r"^(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{2,4})$")
+CODE_DIGITS = 5
+
+
+def _codes(text: str) -> list[str]:
+    found = []
+    for match in _CODE.finditer(text):
+        code = match.group(1).upper()
+        digits = sum(c.isdigit() for c in code)
+        if (
+            digits >= CODE_DIGITS
+            and len(code) <= 30
+            and (any(c.isalpha() for c in code) or "/" in code)
+            and not _DATE_LIKE.match(code)
+        ):
+            found.append(code)
+    return _unique(found)
+
+
 def extract_details(text: str) -> dict[str, list[Any]]:
-    """Only the amounts, dates, places and speeds of a text: what the matcher compares."""
+    """Only the amounts, dates, places, speeds and document numbers of a text: what the
+    matcher compares."""
     text = text[:MAX_CHARS]
     return {
         "amounts": _amounts(text),
         "dates": _unique(_dates(text)),
         "places": _places(text),
         "speeds": _speeds(text),
+        "codes": _codes(text),
     }
 
 
@@ -515,4 +543,5 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         "dates": _unique(_dates(text)),
         "places": _places(text),
         "speeds": _speeds(text),
+        "codes": _codes(text),
     }
