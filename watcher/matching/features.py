@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, place_key, place_keys
 from watcher.understanding.category import DEFAULT_TAXONOMY, FALLBACK
@@ -97,6 +98,7 @@ class Amount:
         return not (self.currency and other.currency and self.currency != other.currency)
 
 
+@lru_cache(maxsize=1 << 16)
 def _amount(key: str) -> Amount | None:
     """An amount from its key (identifiers.amount_key): "1240.56 PLN", "27900.00~50"."""
     number, _, currency = key.partition(" ")

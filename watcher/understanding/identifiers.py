@@ -344,8 +344,16 @@ def _dates(text: str) -> list[str]:
     return dates
 
 
+# Cheap tests that a text may hold such a sum or a document number at all: every ticket's
+# text is read when the matcher loads, and the full patterns cost twice as much.
+_THOUSANDS_HINT = re.compile(r"\d ?(?:[kK]\b|[tT][yY][sS])")
+_CODE_HINT = re.compile(r"[0-9][-/][A-Za-z0-9]|[A-Za-z][-/]?[0-9]{5}")
+
+
 def _thousands(text: str) -> list[dict[str, str]]:
     """Sums said in thousands, each with how far off its rounding may be ("approx")."""
+    if not _THOUSANDS_HINT.search(text):
+        return []
     found = []
     for match in _THOUSANDS.finditer(text):
         whole, decimals, unit = match.groups()
@@ -480,6 +488,8 @@ CODE_DIGITS = 5
 
 
 def _codes(text: str) -> list[str]:
+    if not _CODE_HINT.search(text):
+        return []
     found = []
     for match in _CODE.finditer(text):
         code = match.group(1).upper()
