@@ -217,6 +217,7 @@ def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session
         ("Still broken after a week. Thanks, Bill", None, "William", ""),
         ("Od tygodnia u teściowej, pani Lisowej, brak sygnału", None, "", "Lis"),
         ("router reboots every hour", "kasia_zielu", "Katarzyna", ""),
+        ("Kabel leży na wierzchu, trzeci dzień.\nJ. Pawlak, Ozorków", None, "", "Pawlak"),
     ],
 )
 def test_part_of_a_name_signs_a_post(text: str, author: str | None, first: str, last: str) -> None:

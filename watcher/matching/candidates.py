@@ -67,6 +67,10 @@ _SIGN_OFF = re.compile(
 _TITLED = re.compile(
     r"\b(?i:pan|pani|pana|panu|panem|panią|panie|mr|mrs|ms)\.?\s+([A-ZĄĆĘŁŃÓŚŹŻ][^\W\d_]{2,})"
 )
+# A signature by initial and surname ("J. Pawlak, Ozorków", "— R. Kubacki").
+_INITIAL_SURNAME = re.compile(
+    r"(?:^|\n|[–—-]\s*)[A-ZĄĆĘŁŃÓŚŹŻ]\.\s?([A-ZĄĆĘŁŃÓŚŹŻ][^\W\d_]{2,})(?:,[^\n,]{0,40})?\s*[.!]?$"
+)
 SIGN_OFF_CHARS = 80
 _HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -115,9 +119,13 @@ def name_parts(text: str, author: str | None) -> NameParts:
     surname after a title ("pani Lisowej", also as the wife of Mr Lis) or in the handle."""
     given: set[str] = set()
     surnames: set[str] = set()
-    signed = _SIGN_OFF.search(text[-SIGN_OFF_CHARS:].rstrip())
+    ending = text[-SIGN_OFF_CHARS:].rstrip()
+    signed = _SIGN_OFF.search(ending)
     if signed and signed.group(1)[0].isupper():
         given |= given_name_stems(signed.group(1))
+    initialled = _INITIAL_SURNAME.search(ending)
+    if initialled:
+        surnames.add(name_stem(initialled.group(1)))
     for word in _TITLED.findall(text[:3000]):
         stem = name_stem(word)
         surnames.add(stem)
