@@ -188,10 +188,15 @@ def merge_stories(
     if len(stories) < 2:
         return False
     keep = min(s for s in stories if s is not None)
-    for moved in session.scalars(select(Post).where(Post.story_id.in_(stories - {keep}))):
+    _join(session, stories - {keep}, keep)
+    return True
+
+
+def _join(session: Session, stories: set[int | None], keep: int) -> None:
+    """Move every post of `stories` into the story `keep`."""
+    for moved in session.scalars(select(Post).where(Post.story_id.in_(stories))):
         moved.story_id = keep
     session.flush()
-    return True
 
 
 def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta) -> Post | None:
@@ -232,9 +237,7 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     if cited and not cited <= set((earlier.identifiers or {}).get("ticket_refs") or ()):
         return None
     keep, gone = sorted((earlier.post.story_id, post.story_id))
-    for moved in session.scalars(select(Post).where(Post.story_id == gone)):
-        moved.story_id = keep
-    session.flush()
+    _join(session, {gone}, keep)
     return earlier.post
 
 
