@@ -42,8 +42,9 @@ IDENTIFYING = {
 # Two pieces of weaker evidence single a ticket out only with more:
 # - a first name ("ania_w_krk" and Anna Lewandowska) with some shared wording: many
 #   customers share a first name;
-# - one uncommon word with close wording or the same town: one word is shared by chance
-#   (a "marketplace" refusal, a waiting room of a storm), two are not.
+# - one uncommon word with close wording: one word is shared by chance (a "marketplace"
+#   refusal, a waiting room of a storm), two are not; and the same town is no help, as the
+#   word is often the town's district ("Bałuty", "Wrzeszcz"), which the neighbours share.
 SPECIFIC = (IDENTIFYING - {("identity", "partial")}) | {
     ("details", "one"), ("details", "two_plus"), ("words", "two_plus"),
 }  # fmt: skip
@@ -55,7 +56,7 @@ def _specific(item: Scored) -> bool:
         return True
     if ("identity", "partial") in levels and ("text", "none") not in levels:
         return True
-    return ("words", "one") in levels and bool({("text", "high"), ("city", "agree")} & levels)
+    return ("words", "one") in levels and ("text", "high") in levels
 
 
 @dataclass(frozen=True)
