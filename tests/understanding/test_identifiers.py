@@ -203,6 +203,9 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
         ("umowa 'PGE Stała Cena 2027' podpisana", []),  # a year is no house number
         ("Białystok, Lipowa 12. Brak internetu", ["Lipowa", "Białystok"]),  # starts like "lipiec"
         ("Października 12 technik nie przyszedł", []),  # a month
+        ("Błąd 503 przy logowaniu od 7:00", []),  # an error code
+        ("Row 22 and Row 25, the kids split up", []),  # seats
+        ("Linia 14 nie jeździ, Gabinet 12 zamknięty", []),  # a tram line, a room
     ],
 )
 def test_a_street_without_ul_is_known_by_its_house_number(text: str, places: list[str]) -> None:

@@ -190,6 +190,12 @@ _NOT_STREETS = frozenset({
     "cat", "wifi", "since", "about", "around", "after", "before", "till", "until", "for",
     "and", "the", "plan", "umowa", "umowy", "faktura", "faktury", "dekoder", "modem", "wersja",
     "version",
+    # An error code, a seat, a gate, a line, a room: "Błąd 503", "Row 22", "Linia 14".
+    "błąd", "blad", "błędu", "bledu", "error", "kod", "code", "status", "http", "android",
+    "ios", "row", "rząd", "rzad", "rzędzie", "rzedzie", "seat", "miejsce", "gate", "bramka",
+    "peron", "platform", "wagon", "car", "coach", "lot", "flight", "linia", "line", "bus",
+    "autobus", "tramwaj", "tram", "sala", "sali", "gabinet", "gabinetu", "room", "strona",
+    "page", "krok", "step", "level", "poziom",
 })  # fmt: skip
 _STREET_EN = re.compile(r"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:Street|Road|Avenue))\b")
 # Nominative of the largest Polish cities and their inflected forms a post uses.
