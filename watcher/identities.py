@@ -23,7 +23,7 @@ def normalise_email(value: str) -> str:
 def normalise_phone(value: str) -> str:
     """Digits with a country code: '+48 601-234-567' and '601234567' agree."""
     digits = _NON_DIGITS.sub("", value)
-    if value.strip().startswith("00"):
+    if value.strip().lstrip("(").startswith("00"):  # "0048 601…", "(0048) 601…"
         digits = digits[2:]
     if len(digits) == 9:
         digits = DEFAULT_COUNTRY_CODE + digits

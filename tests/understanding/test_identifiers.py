@@ -190,6 +190,19 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "dzwońcie: (+48) 798 21 44 03",
+        "tel. 798 21 44 03, od 8 do 16",
+        "+48 798-21-44-03",
+        "(0048) 798 214 403",
+    ],
+)
+def test_a_mobile_in_pairs_or_with_a_bracketed_country_code_is_a_phone(text: str) -> None:
+    assert extract_identifiers(text)["phones"] == ["+48798214403"]
+
+
+@pytest.mark.parametrize(
     ("text", "places"),
     [
         ("brak netu od wczoraj. Jedności Narodowej 91. ile to potrwa?", ["Jedności Narodowej"]),
@@ -204,6 +217,7 @@ def test_a_landline_with_its_area_code_is_a_phone(text: str) -> None:
         ("Białystok, Lipowa 12. Brak internetu", ["Lipowa", "Białystok"]),  # starts like "lipiec"
         ("Października 12 technik nie przyszedł", []),  # a month
         ("Błąd 503 przy logowaniu od 7:00", []),  # an error code
+        ("EU261 claim Krakow-Dublin 27 March", ["Kraków"]),  # a route: its town only
         ("Row 22 and Row 25, the kids split up", []),  # seats
         ("Linia 14 nie jeździ, Gabinet 12 zamknięty", []),  # a tram line, a room
     ],

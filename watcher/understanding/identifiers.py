@@ -49,12 +49,13 @@ _CONTRACT = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b")
-# Mobile numbers in threes ("601 234 567") and landlines with their area code
-# ("(22) 614 78 20", "22 614-78-20"); both are nine digits after +48.
+# Mobile numbers in threes ("601 234 567") or as three and pairs ("798 21 44 03"), and
+# landlines with their area code ("(22) 614 78 20", "22 614-78-20"); all are nine digits
+# after +48, which may be bracketed ("(+48) 798 21 44 03").
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)48[\s-]?)?"
-    r"(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\(\d{2}\)\s?\d{3}[\s-]?\d{2}[\s-]?\d{2}"
-    r"|\d{2}[\s-]\d{3}[\s-]\d{2}[\s-]\d{2})(?![\w])"
+    r"(?<![\w+(])(?:(?:\+|00)48[\s-]?|\((?:\+|00)48\)\s?)?"
+    r"(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\d{3}[\s-]\d{2}[\s-]\d{2}[\s-]\d{2}"
+    r"|\(\d{2}\)\s?\d{3}[\s-]?\d{2}[\s-]?\d{2}|\d{2}[\s-]\d{3}[\s-]\d{2}[\s-]\d{2})(?![\w])"
 )
 # Where a number abroad may start ("+49 151 27403918", "0044 7700 900123"): read there by
 # libphonenumber. Polish numbers are `_PHONE`'s.
@@ -437,6 +438,9 @@ def _numbered_streets(text: str) -> list[str]:
         first = name.split()[0].casefold()
         if first in _NOT_STREETS or first in _MONTH_WORDS or first in _CITY_FORMS:
             continue
+        if "-" in first and any(part in _CITY_FORMS for part in first.split("-")):
+            continue  # a route ("Kraków-Dublin 27 marca"), not a double-barrelled street
+
         found.append(name)
     return found
 
