@@ -44,6 +44,30 @@ def test_excluded_phrase_is_not_the_brand() -> None:
     assert not found.about_brand and "excluded" in found.reasons[0]
 
 
+OSTOJA = [
+    Brand(
+        name="Ostoja",
+        aliases=("Ostoja", "Ostoi", "Moja Ostoja"),
+        exclude=("moją ostoją", "herb Ostoja"),
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "ours"),
+    [
+        ("Moja Ostoja 4.0.3 zamyka się na wynikach", True),  # the app
+        ("MOJA OSTOJA nie działa od rana", True),
+        ("Ta biblioteka jest moją ostoją spokoju", False),  # my refuge
+        ("herb Ostoja, a herbu Moja Ostoja nie ma", True),  # the other phrase is folded
+    ],
+)
+def test_an_excluded_phrase_that_folds_into_a_brand_name_keeps_its_diacritics(
+    text: str, ours: bool
+) -> None:
+    assert find_brand(text, OSTOJA, lang="pl").about_brand is ours
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -196,6 +196,30 @@ def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str
     return None
 
 
+def _excluded_spans(
+    brand: Brand, folded: str, ascii_folded: str
+) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Each excluded phrase the text holds, with where. Phrases are compared without
+    diacritics (people type without them), except one that without them would be one of
+    the brand's own names: "moją ostoją" (my refuge) is "Moja Ostoja" (the app) folded, so
+    it is compared with its diacritics."""
+    names = {_fold_phrase(a) for a in (brand.name, *brand.aliases)}
+    same_length = len(folded) == len(ascii_folded)
+    found = []
+    for phrase in brand.exclude:
+        folded_phrase = _fold_phrase(phrase)
+        if folded_phrase in names:
+            if not same_length:
+                continue
+            text, wanted = folded, normalise(phrase).folded
+        else:
+            text, wanted = ascii_folded, folded_phrase
+        spans = [(m.start(), m.end()) for m in re.finditer(re.escape(wanted), text)]
+        if spans:
+            found.append((phrase, spans))
+    return found
+
+
 def names_any(text: str, names: Sequence[str] = DEFAULT_COMPETITORS) -> bool:
     """Whether the text names any of these brands (in any inflected form)."""
     folded = normalise(text).ascii_folded
@@ -220,10 +244,11 @@ def find_brand(
     cased = cased_text if lang != "pl" and len(cased_text) == len(folded) else None
     for brand in brands:
         scan = folded
-        excluded = [e for e in brand.exclude if _fold_phrase(e) in scan]
-        for phrase in excluded:
-            folded_phrase = _fold_phrase(phrase)
-            scan = scan.replace(folded_phrase, " " * len(folded_phrase))  # positions kept
+        excluded = []
+        for phrase, spans in _excluded_spans(brand, normalised.folded, folded):
+            excluded.append(phrase)
+            for start, end in spans:
+                scan = f"{scan[:start]}{' ' * (end - start)}{scan[end:]}"  # positions kept
         mentions = [
             m.group(0)
             for a in brand.aliases
