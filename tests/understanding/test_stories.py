@@ -76,3 +76,21 @@ def test_someone_else_linking_a_post_to_say_same_here_tells_their_own_story() ->
     own = post("c", url="https://twitter.example/tom/1", author="tom whitfield",
                text=f"New post: {BLOG_URL}")  # fmt: skip
     assert same_item(own, blog) == "links to it"
+
+
+def test_an_author_sharing_their_own_post_without_the_scheme_is_the_same_item() -> None:
+    """A tweet announcing a blog post shows the link bare, under another name."""
+    link = "notes.example/2025/04/five-reschedules"
+    blog = post("a", url=f"https://{link}", author="Hannah B.",
+                title="Five reschedules and an invoice", source="blog")  # fmt: skip
+    byline = post("b", url="https://twitter.example/hannahb_waw/status/1", author="hannahb_waw",
+                  text=f"They moved my visit again. {link}")  # fmt: skip
+    assert same_item(byline, blog) == "links to it"
+    announced = post("c", url="https://twitter.example/hb/status/2", author="hb_in_warsaw",
+                     text=f"New post: how they billed me 350 zł {link}")  # fmt: skip
+    assert same_item(announced, blog) == "links to it"
+    stranger = post("d", url="https://twitter.example/ola/status/3", author="ola_k",
+                    text=f"Same here!! {link}")  # fmt: skip
+    assert same_item(stranger, blog) is None
+    # A domain alone is no link to the post.
+    assert same_item(post("e", author="x", text="see notes.example for more"), blog) is None

@@ -51,7 +51,17 @@ def _title_key(title: str | None) -> str | None:
 
 # Query parameters that say where a reader came from, not which page they read.
 TRACKING = re.compile(r"utm_\w+|fbclid|gclid|mc_cid|mc_eid|igshid|ref_src", re.I)
-_LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+# A link with its scheme, or a bare one with a path as tweets show them ("blog.example/2025/04/x").
+_LINK = re.compile(
+    r"https?://[^\s<>\"')\]]+|(?<![\w@./-])(?:[\w-]+\.)+[a-z]{2,}/[^\s<>\"')\]]+", re.I
+)
+# The author announces their own writing: "New post:", "on my blog", "nowy wpis".
+_OWN_WRITING = re.compile(
+    r"\b(?:new (?:blog )?post|my (?:latest |new )?(?:blog ?post|post|blog|write-?up)|i wrote"
+    r"|wrote (?:it|this|about it) up|nowy (?:wpis|post)|na (?:moim|swoim) blogu"
+    r"|m[oó]j (?:nowy )?wpis|napisa[lł]a?m|opisa[lł]a?m)\b",
+    re.I,
+)
 _QUERY_NAMES = re.compile(r"[?&]([^=&#]+)")
 SIMILAR_TITLE = 0.6
 
@@ -71,6 +81,18 @@ def _two_authors(a: Post, b: Post) -> bool:
     return bool(a.author and b.author and a.author.casefold() != b.author.casefold())
 
 
+def _compact(author: str) -> str:
+    return "".join(ch for ch in normalise(author).ascii_folded if ch.isalnum())
+
+
+def _one_person(a: Post, b: Post) -> bool:
+    """A blog's byline and the author's handle elsewhere: "Hannah B." and "hannahb_waw"."""
+    if not (a.author and b.author):
+        return False
+    mine, theirs = sorted((_compact(a.author), _compact(b.author)), key=len)
+    return len(mine) >= 5 and theirs.startswith(mine)
+
+
 def _links_to(post: Post, other: Post) -> bool:
     """Whether a post shares the other's link under its title (a Reddit link post to a blog post).
 
@@ -82,8 +104,10 @@ def _links_to(post: Post, other: Post) -> bool:
         _url_key(link.rstrip(".,;:!?")) == target for link in _LINK.findall(post.text or "")
     ):
         return False
-    if not _two_authors(post, other):
+    if not _two_authors(post, other) or _one_person(post, other):
         return True
+    if _OWN_WRITING.search(post.text or ""):
+        return True  # "New post: how they moved my visit five times <link>"
     title = {word for word in normalise(other.title or "").tokens if len(word) > 2}
     told = set(normalise(f"{post.title or ''} {post.text or ''}").tokens)
     return bool(title) and len(title & told) >= SIMILAR_TITLE * len(title)
