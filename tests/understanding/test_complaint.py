@@ -84,6 +84,13 @@ def test_reasons_name_the_rules_and_the_model() -> None:
         # Put off to a later date.
         ("szyba pęknięta, a oględziny dopiero 13 maja?!", "waiting for days"),
         ("They can't send anyone until... not until next Thursday", "waiting for days"),
+        # What was booked did not happen, and a claim filed (any business).
+        (
+            "Italian ATC strike, WG7702 Kraków–Ciampino cancelled. Easter: cancelled too",
+            "cancelled or delayed",
+        ),
+        ("Gdańsk, odwołany lot do Torp, następny w poniedziałek", "cancelled or delayed"),
+        ("Filed my EU261 claim for Friday's flight. Let's see if they pay", "complaint filed"),
     ],
 )
 def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
@@ -237,3 +244,14 @@ def test_held_out_accuracy(lang: str) -> None:
         )
         accuracies.append(correct / len(test))
     assert sum(accuracies) / len(accuracies) >= 0.8, accuracies
+
+
+def test_a_press_report_citing_sources_and_passengers_rights_is_news() -> None:
+    report = (
+        "A pilots' union has asked the airline to explain why Saturday's flight from Gdańsk "
+        'was cancelled "due to weather" when other carriers operated normally. According to '
+        "sources, the captain reported sick. If confirmed, the roughly 180 passengers would "
+        'be entitled to EUR 250 each. The airline said it was "reviewing the circumstances".'
+    )
+    guess = classify_complaint(report, "en")
+    assert "rule: told of customers (-2.5)" in guess.reasons and not guess.is_complaint

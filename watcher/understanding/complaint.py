@@ -97,6 +97,17 @@ RULES = (
             r"\bcomplaint\b",
             r"\brefund\b",
             r"\bzwrot\w*",
+            # A claim filed: "filed my EU261 claim", "złożyłam wniosek o odszkodowanie".
+            r"\b(?:filed|submitted|sent|lodged|zlozyl\w*|wyslal\w*) (?:my |a |an |the )?"
+            r"(?:eu ?261 |compensation |refund )?(?:claim|wniosek)\b",
+        ),
+        1.0,
+    ),
+    _rule(
+        "cancelled or delayed",
+        (
+            # What was booked did not happen: a flight, a train, a visit, a delivery.
+            r"\b(?:cancell?ed|delayed|odwolan[aye]|opoznion[aye]|anulowan[aye])\b",
         ),
         1.0,
     ),
@@ -230,6 +241,7 @@ RULES = (
             r"|can'?t|cannot|won'?t|didn'?t|isn'?t|wasn'?t|haven'?t|worst|terrible|awful|horrible"
             r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
             r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
+            r"|claim\w*|chasing"
             r"|disappoint\w*|complain\w*|support|service|outage|bill\w*|ticket|days?|weeks?|months?"
             r"|hours?|bad|worse|poor\w*|rude|unhelpful|uncooperative|useless|pathetic|frustrat\w*"
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
@@ -252,7 +264,8 @@ RULES = (
             r"|gubi\w*|rozlacza\w*|zrywa\w*|przerywa\w*|restart\w*|zglosil\w*|zglasza\w*"
             r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*"
             r"|pekniet\w*|rozbit\w*|zniszcz\w*|zgniec\w*|potluczon\w*|stluczon\w*|zamiast"
-            r"|codziennie|bledn\w*|nieprawidlow\w*|zgubi\w*|zagin\w*)\b",
+            r"|codziennie|bledn\w*|nieprawidlow\w*|zgubi\w*|zagin\w*"
+            r"|odwolan\w*|anulowan\w*|niedogodnosc\w*)\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
@@ -315,6 +328,15 @@ RULES = (
             r"\bthe (?:company|bank|firm|insurer|retailer|operator|chain) (?:cited|added|said)\b",
             r"\b(?:according to|cytowan\w*|wedlug) (?:the )?(?:company|spokes\w*|rzeczni\w*|firmy"
             r"|spolki|sieci)\b",
+            # Sources and rights the press cites: "according to sources", "passengers would be
+            # entitled to", "has asked the airline to explain", "said it was reviewing".
+            r"\b(?:according to|wedlug|jak wynika z) (?:sources|a source|reports|people familiar"
+            r"|nieoficjalnych|informacji|zrodel|naszych)\b",
+            r"\b(?:passengers|customers|clients)\b[^.]{0,40} (?:are|would be|will be|may be)"
+            r" entitled\b",
+            r"\b(?:pasazerom|klientom) (?:przysluguj\w*|nalez\w* sie)\b",
+            r"\bhas asked (?:\w+ ){1,4}to explain\b",
+            r"\b(?:said|says) (?:it was|it is|it's) \W?(?:reviewing|investigating|looking into)\b",
         ),
         -1.5,
     ),
