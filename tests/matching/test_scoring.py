@@ -230,6 +230,13 @@ def test_a_clear_best_ticket_solved_long_before_the_post_is_reviewed_not_reopene
     assert "solved long before" in decision.reason
     open_one = Scored(_scored(1, 2.0).candidate, Score(2.0, (handle,)))
     assert decide([open_one, _scored(2, -6.0)], thresholds).kind == "linked"
+    # A blog looking back on that very case retells its details: linked.
+    details = Evidence("details", "two_plus", 5.8)
+    retold = Scored(best.candidate, Score(7.8, (handle, old, details)))
+    assert decide([retold, _scored(2, -6.0)], thresholds).kind == "linked"
+    other_kind = Evidence("category", "disagree", -1.2)
+    new_problem = Scored(best.candidate, Score(6.6, (handle, old, details, other_kind)))
+    assert decide([new_problem, _scored(2, -6.0)], thresholds).kind == "review"
 
 
 def test_a_cited_number_whose_neighbour_fits_the_post_clearly_better_is_reviewed() -> None:

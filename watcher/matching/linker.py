@@ -119,6 +119,13 @@ def _typo_of(best: Scored, rest: Sequence[Scored], margin: float) -> Scored | No
     )
 
 
+def _retold(item: Scored) -> bool:
+    """The post tells the ticket's own story again (a blog looking back on it): it shares
+    several of its details, and its kind of problem."""
+    levels = {(e.feature, e.level) for e in item.score.evidence}
+    return ("details", "two_plus") in levels and ("category", "disagree") not in levels
+
+
 def _identifies(item: Scored) -> bool:
     """The author is this ticket's customer, or may be, or the post cites it."""
     return any((e.feature, e.level) in IDENTIFYING for e in item.score.evidence)
@@ -171,7 +178,7 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
                 reason=f"cites {best.ticket.external_id}, but {typo.ticket.external_id}, one "
                 "digit away, fits what it says better",
             )
-        if settled:
+        if settled and not _retold(best):
             # Linking would reopen a case closed over a month before the post; more often
             # a known customer has a new problem. A person decides.
             return Decision("review", best, rest, reason="its ticket was solved long before")
