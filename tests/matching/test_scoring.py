@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from watcher.matching.facts import Candidate, TicketFacts
+from watcher.matching.facts import Candidate, TicketFacts, speaks_for_an_area
 from watcher.matching.features import LEVELS, Comparison
 from watcher.matching.linker import Decision, Scored, Thresholds, decide
 from watcher.matching.scoring import (
@@ -203,6 +203,37 @@ def test_a_post_naming_only_a_street_of_several_customers_is_an_area_report() ->
     house = Evidence("details", "two_plus", 5.8)
     clear = decide([_on_street(1, 1, 3.0, house), _on_street(2, 2, 0.3)], thresholds)
     assert clear.kind == "linked"
+
+
+def test_a_post_speaking_for_the_whole_street_is_an_area_report_however_clear() -> None:
+    """'Cała Mogileńska bez netu, koparka przecięła kabel': the words of the first ticket,
+    which told how the cable was cut, fit it best; the post is the street's, not its own."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    words = Evidence("words", "two_plus", 4.2)
+    street = Evidence("details", "one", 2.4)
+    first = _on_street(1, 1, 2.7, street, words)
+    neighbours = [first, _on_street(2, 2, -2.9, street), _on_street(3, 3, -2.9, street)]
+    assert decide(neighbours, thresholds).kind == "linked"
+    decision = decide(neighbours, thresholds, area=True)
+    assert decision.kind == "new_ticket" and "whole street" in decision.reason
+    # The author's own ticket among them (a handle) is still theirs.
+    handle = _on_street(1, 1, 8.9, street, words, Evidence("identity", "exact", 6.2))
+    assert decide([handle, *neighbours[1:]], thresholds, area=True).kind == "linked"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("Cała Mogileńska w Barcinie bez netu od wczoraj", True),
+        ("u nas całe osiedle bez internetu", True),
+        ("U wszystkich na klatce nie działa", True),
+        ("the whole estate has been down since Monday", True),
+        ("Cały dzień bez internetu, ul. Mogileńska 4", False),
+        ("Smells like the whole town's uplink is saturated", False),
+    ],
+)
+def test_speaking_for_a_street(text: str, area: bool) -> None:
+    assert speaks_for_an_area(text) is area
 
 
 def test_wording_place_and_time_alone_link_no_ticket() -> None:

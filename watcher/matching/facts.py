@@ -290,6 +290,21 @@ class ComplaintFacts:
         )
 
 
+# A post speaking for a whole street or building ("Cała Mogileńska bez netu", "the whole
+# estate is down", "u wszystkich sąsiadów"): it reports the street's trouble, not its own.
+_AREA_WIDE = re.compile(
+    r"\b[Cc]a[łl](?:ej|[aeyą]) (?:[A-ZĄĆĘŁŃÓŚŹŻ]\w+|ulic\w*|osiedl\w*|blok\w*|kamienic\w*"
+    r"|budyn\w*|klatk\w*)"
+    r"|\b(?:[Uu] wszystkich|[Ww]szyscy s[ąa]siedzi|wszystkich s[ąa]siad\w*)"
+    r"|\b(?:whole|entire) (?:street|road|estate|block|building)"
+    r"|\beveryone (?:on|in) (?:the |our |my )?(?:street|road|estate|block|building)"
+)
+
+
+def speaks_for_an_area(text: str) -> bool:
+    return _AREA_WIDE.search(text[:MENTION_CHARS]) is not None
+
+
 @dataclass(frozen=True)
 class TicketFacts:
     """What the matcher knows of a candidate ticket."""

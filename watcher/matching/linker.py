@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from watcher import db
 from watcher.config import Config
 from watcher.matching.candidates import ChannelLimits, MatchContext
-from watcher.matching.facts import Candidate, ComplaintFacts, TicketFacts, content_words
+from watcher.matching.facts import (
+    Candidate,
+    ComplaintFacts,
+    TicketFacts,
+    content_words,
+    speaks_for_an_area,
+)
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
@@ -142,8 +148,11 @@ def _area_report(tied: Sequence[Scored]) -> bool:
     )
 
 
-def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
-    """linked, review or new_ticket for a brand complaint's scored candidates."""
+def decide(scored: Sequence[Scored], thresholds: Thresholds, *, area: bool = False) -> Decision:
+    """linked, review or new_ticket for a brand complaint's scored candidates.
+
+    `area`: the post speaks for a whole street or village ("Cała Mogileńska bez netu").
+    """
     ranked = sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
     if not ranked:
         return Decision("new_ticket", reason="no candidate ticket")
@@ -161,6 +170,16 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds) -> Decision:
         e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
     )
     specific = _specific(best)
+    if area and not _identifies(best) and not _retold(best):
+        # Unless it tells the ticket's own details too ("Światło 1000, Vanta AX3000 … the
+        # whole town's uplink is saturated").
+        on_street = [s for s in ranked if "place" in s.candidate.channels]
+        if len({s.ticket.customer_id for s in on_street}) > 1 and best in on_street:
+            return Decision(
+                "new_ticket",
+                reason=f"an area report: it speaks for the whole street, {len(on_street)} "
+                "tickets there",
+            )
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
         if not specific:
             return Decision(
@@ -384,7 +403,9 @@ class Linker:
                 )
             else:
                 decision = decide(
-                    ranked if ranked is not None else self.rank(complaint), self.thresholds
+                    ranked if ranked is not None else self.rank(complaint),
+                    self.thresholds,
+                    area=speaks_for_an_area(self._text(complaint)),
                 )
                 apart = next((c for c in earlier if c.decision in STORY_DECISIONS), None)
                 if apart is not None:
