@@ -316,3 +316,21 @@ def test_one_uncommon_word_links_only_with_close_wording() -> None:
         medium.candidate, Score(1.3, (*medium.score.evidence, Evidence("city", "agree", 2.2)))
     )
     assert decide([town, _scored(2, -5.0)], thresholds).kind == "review"
+
+
+def test_a_name_two_customers_share_links_only_where_the_post_fits_one_better() -> None:
+    """'Mój tata, Jerzy Pawlak, czeka na odpowiedź': two customers of that name."""
+    thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
+    name = Evidence("identity", "name", 4.1)
+    recent = Evidence("time", "days_3_21", 0.5)
+    older = Evidence("time", "days_21_90", -2.4)
+    nothing = Evidence("text", "none", -0.8)
+    mine = Scored(_scored(1, -0.4).candidate, Score(-0.4, (name, nothing, recent)))
+    theirs = replace(_scored(2, -3.3).ticket, customer_id=99)
+    namesake = Scored(Candidate(theirs), Score(-3.3, (name, nothing, older)))
+    decision = decide([mine, namesake], thresholds)
+    assert decision.kind == "review" and "has that name" in decision.reason
+    # The post's town and words are one customer's: linked.
+    town = (name, Evidence("text", "medium", 1.2), Evidence("city", "agree", 2.2), recent)
+    fits = Scored(mine.candidate, Score(3.0, town))
+    assert decide([fits, namesake], thresholds).kind == "linked"

@@ -125,6 +125,10 @@ def _typo_of(best: Scored, rest: Sequence[Scored], margin: float) -> Scored | No
     )
 
 
+def _level(item: Scored, feature: str) -> str | None:
+    return next((e.level for e in item.score.evidence if e.feature == feature), None)
+
+
 def _retold(item: Scored) -> bool:
     """The post tells the ticket's own story again (a blog looking back on it): it shares
     several of its details, and its kind of problem."""
@@ -170,6 +174,24 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds, *, area: bool = Fal
         e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
     )
     specific = _specific(best)
+    namesake = next(
+        (
+            s
+            for s in rest
+            if _level(s, "identity") == "name" and s.ticket.customer_id != best.ticket.customer_id
+        ),
+        None,
+    )
+    if (
+        _level(best, "identity") == "name"
+        and namesake is not None
+        and _content(best) - _content(namesake) < thresholds.margin
+    ):
+        # Two customers of that name ("my dad, Jerzy Pawlak"), and what the post says fits
+        # one no better than the other: the name tells neither apart.
+        return Decision(
+            "review", best, rest, reason=f"{namesake.ticket.external_id}'s customer has that name"
+        )
     if area and not _identifies(best) and not _retold(best):
         # Unless it tells the ticket's own details too ("Światło 1000, Vanta AX3000 … the
         # whole town's uplink is saturated").
