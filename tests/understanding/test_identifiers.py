@@ -277,3 +277,16 @@ def test_document_numbers_are_read_and_phones_dates_and_amounts_are_not() -> Non
     assert extract_identifiers(text)["codes"] == [
         "SF-472905", "RK/11/2025/0912", "KZ-7731-0042", "2026/11/483920",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "emails"),
+    [
+        ("odpiszcie wreszcie na maila: m.sobczak (małpa) example.pl", ["m.sobczak@example.pl"]),
+        ("write to ann.k [at] mail [dot] com please", ["ann.k@mail.com"]),
+        ("jan.nowak at example dot pl, dzięki", ["jan.nowak@example.pl"]),
+        ("I was at home, then at tesco.com", []),  # a bare "at" needs a spelled-out dot
+    ],
+)
+def test_an_address_written_to_escape_bots_is_an_email(text: str, emails: list[str]) -> None:
+    assert extract_identifiers(text)["emails"] == emails

@@ -49,6 +49,31 @@ _CONTRACT = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}\b")
+# An address written so that bots miss it: "m.sobczak (małpa) example.pl", "ann [at] mail
+# [dot] com", "jan at example dot pl". A bare " at " counts only with a spelled-out dot.
+_AT_MARK = r"\s?[\[({](?:at|małpa|malpa)[\])}]\s?"
+_DOT = r"(?:\.|\s?[\[({](?:dot|kropka)[\])}]\s?| dot | kropka )"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])([\w.+-]{{1,64}})(?:{_AT_MARK}([\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{1,4}})"
+    rf"| (?:at|małpa|malpa) ([\w-]{{1,63}}(?: dot | kropka )[\w-]{{1,63}}))\b",
+    re.IGNORECASE,
+)
+_SPELLED_DOT = re.compile(_DOT, re.IGNORECASE)
+
+
+_OBFUSCATION_HINT = re.compile(
+    r"[\[({](?:at|ma[łl]pa)[\])}]| (?:at|ma[łl]pa) [\w-]+ (?:dot|kropka) ", re.IGNORECASE
+)
+
+
+def _obfuscated_emails(text: str) -> list[str]:
+    if not _OBFUSCATION_HINT.search(text):
+        return []  # most texts: one cheap search
+    found = []
+    for match in _OBFUSCATED_EMAIL.finditer(text):
+        domain = _SPELLED_DOT.sub(".", match.group(2) or match.group(3))
+        found.append(f"{match.group(1)}@{domain}".casefold())
+    return found
 # Mobile numbers in threes ("601 234 567") or as three and pairs ("798 21 44 03"), and
 # landlines with their area code ("(22) 614 78 20", "22 614-78-20"); all are nine digits
 # after +48, which may be bracketed ("(+48) 798 21 44 03").
@@ -546,6 +571,7 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         refs.extend(m.group(0).upper() for m in pattern.finditer(text))
     refs.extend(m.group(1) for m in _REF_WORDS.finditer(text))
     emails = [m.group(0).casefold().rstrip(".") for m in _EMAIL.finditer(text)]
+    emails += _obfuscated_emails(text)
     phones = []
     for match in _PHONE.finditer(text):
         digits = normalise_phone(match.group(0))
