@@ -241,7 +241,7 @@ RULES = (
             r"|can'?t|cannot|won'?t|didn'?t|isn'?t|wasn'?t|haven'?t|worst|terrible|awful|horrible"
             r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
             r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
-            r"|claim\w*|chasing"
+            r"|claim\w*|chasing|stall\w*"
             r"|disappoint\w*|complain\w*|support|service|outage|bill\w*|ticket|days?|weeks?|months?"
             r"|hours?|bad|worse|poor\w*|rude|unhelpful|uncooperative|useless|pathetic|frustrat\w*"
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
@@ -265,7 +265,7 @@ RULES = (
             r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*"
             r"|pekniet\w*|rozbit\w*|zniszcz\w*|zgniec\w*|potluczon\w*|stluczon\w*|zamiast"
             r"|codziennie|bledn\w*|nieprawidlow\w*|zgubi\w*|zagin\w*"
-            r"|odwolan\w*|anulowan\w*|niedogodnosc\w*)\b",
+            r"|odwolan\w*|anulowan\w*|niedogodnosc\w*|wreszcie|zgasl\w*|gasnie)\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
