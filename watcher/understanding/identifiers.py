@@ -74,6 +74,8 @@ def _obfuscated_emails(text: str) -> list[str]:
         domain = _SPELLED_DOT.sub(".", match.group(2) or match.group(3))
         found.append(f"{match.group(1)}@{domain}".casefold())
     return found
+
+
 # Mobile numbers in threes ("601 234 567") or as three and pairs ("798 21 44 03"), and
 # landlines with their area code ("(22) 614 78 20", "22 614-78-20"); all are nine digits
 # after +48, which may be bracketed ("(+48) 798 21 44 03").
