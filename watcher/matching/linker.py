@@ -155,7 +155,7 @@ def _area_report(tied: Sequence[Scored]) -> bool:
 def decide(scored: Sequence[Scored], thresholds: Thresholds, *, area: bool = False) -> Decision:
     """linked, review or new_ticket for a brand complaint's scored candidates.
 
-    `area`: the post speaks for a whole street or village ("Cała Mogileńska bez netu").
+    `area`: the post speaks for a whole street or building ("Cała Mogileńska bez netu").
     """
     ranked = sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
     if not ranked:
@@ -170,9 +170,7 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds, *, area: bool = Fal
         return Decision("review", known, rest, reason="the author may be a known customer")
     best, rest = ranked[0], tuple(ranked[1:])
     gap = best.score.total - rest[0].score.total if rest else float("inf")
-    settled = any(
-        e.feature == "status" and e.level == "solved_long_ago" for e in best.score.evidence
-    )
+    settled = _level(best, "status") == "solved_long_ago"
     specific = _specific(best)
     namesake = next(
         (
@@ -192,16 +190,15 @@ def decide(scored: Sequence[Scored], thresholds: Thresholds, *, area: bool = Fal
         return Decision(
             "review", best, rest, reason=f"{namesake.ticket.external_id}'s customer has that name"
         )
-    if area and not _identifies(best) and not _retold(best):
-        # Unless it tells the ticket's own details too ("Światło 1000, Vanta AX3000 … the
-        # whole town's uplink is saturated").
-        on_street = [s for s in ranked if "place" in s.candidate.channels]
-        if len({s.ticket.customer_id for s in on_street}) > 1 and best in on_street:
-            return Decision(
-                "new_ticket",
-                reason=f"an area report: it speaks for the whole street, {len(on_street)} "
-                "tickets there",
-            )
+    on_street = [s for s in ranked if "place" in s.candidate.channels]
+    if area and best in on_street and not _retold(best) and _area_report(on_street):
+        # However clearly one ticket fits (its words told how the cable was cut), unless the
+        # post tells that ticket's own details too.
+        return Decision(
+            "new_ticket",
+            reason=f"an area report: it speaks for the whole street, {len(on_street)} "
+            "tickets there",
+        )
     if best.score.total >= thresholds.link and gap >= thresholds.margin:
         if not specific:
             return Decision(
