@@ -59,8 +59,6 @@ _OBFUSCATED_EMAIL = re.compile(
     re.IGNORECASE,
 )
 _SPELLED_DOT = re.compile(_DOT, re.IGNORECASE)
-
-
 _OBFUSCATION_HINT = re.compile(
     r"[\[({](?:at|ma[łl]pa)[\])}]| (?:at|ma[łl]pa) [\w-]+ (?:dot|kropka) ", re.IGNORECASE
 )
@@ -467,7 +465,6 @@ def _numbered_streets(text: str) -> list[str]:
             continue
         if "-" in first and any(part in _CITY_FORMS for part in first.split("-")):
             continue  # a route ("Kraków-Dublin 27 marca"), not a double-barrelled street
-
         found.append(name)
     return found
 
