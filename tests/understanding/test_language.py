@@ -30,3 +30,16 @@ def test_mixed_polish_and_english() -> None:
         "Mój internet nie działa od tygodnia, the support chat is useless and nobody answers"
     )
     assert guess.mixed and guess.lang in ("pl", "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moved flats, my provider still hasn't activated the internet. I moved to a new flat in "
+        "Łódź on Monday, ordered the transfer three weeks ago and nobody came to connect it.",
+        "Refunded 12.62 instead of 12.99 zł for the missing yogurt - am I crazy? The app says the "
+        "refund is complete and support keeps sending me the same answer.",
+    ],
+)
+def test_english_with_polish_names_and_zloty_is_english(text: str) -> None:
+    assert detect_language(text).lang == "en"

@@ -14,6 +14,7 @@ MIN_LETTERS = 3
 MIXED_SHARE = 0.25
 _LETTERS = re.compile(r"[^\W\d_]")
 # Polish typed without diacritics still has these words; lingua sometimes misses it.
+# None is also an English word ("to", "internet"), or an English post would turn Polish.
 _POLISH_WORDS = frozenset(
     [
         "nie",
@@ -27,8 +28,6 @@ _POLISH_WORDS = frozenset(
         "ale",
         "czy",
         "tak",
-        "co",
-        "to",
         "na",
         "za",
         "przez",
@@ -41,7 +40,6 @@ _POLISH_WORDS = frozenset(
         "zgloszenie",
         "tydzien",
         "tygodnia",
-        "internet",
         "nikt",
     ]
 )
@@ -59,7 +57,11 @@ class LanguageGuess:
 OTHERS = ("de", "ru", "uk", "cs", "sk", "fr", "es", "it")
 
 
-_POLISH_LETTERS = re.compile(r"[ąęłńśźżćĄĘŁŃŚŹŻĆ]")
+# A word in lower case with a letter only Polish writes: "działa", "złotych"; not "Łódź",
+# nor "zł", which English writes after an amount too.
+_POLISH_WORDS_WRITTEN = re.compile(
+    r"(?<![^\W\d_])(?!zł(?![^\W\d_]))[a-ząęłńśźżćó]*[ąęłńśźżć][a-ząęłńśźżćó]*"
+)
 _CLAUSES = re.compile(r"[.,;:!?\n]+")
 
 
@@ -92,9 +94,10 @@ def detect_languages(
     for i, sample in enumerate(samples):
         if len(_LETTERS.findall(sample)) < MIN_LETTERS:
             continue
-        if "pl" in codes and len(set(_POLISH_LETTERS.findall(sample))) >= 2:
-            # Letters no neighbour language writes (ą ę ł ń ś ź ż ć): Polish, without
-            # asking the detector (the most costly step of understanding a post).
+        if "pl" in codes and len(_POLISH_WORDS_WRITTEN.findall(sample)) >= 2:
+            # Words in letters no neighbour language writes (ą ę ł ń ś ź ż ć): Polish, without
+            # asking the detector (the most costly step of understanding a post). Names of
+            # places do not count: an English post about Łódź or Śródmieście is English.
             found[i] = ("pl", 0.95)
         else:
             asked.append(i)
