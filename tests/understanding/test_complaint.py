@@ -97,6 +97,26 @@ def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
     assert any(rule in reason for reason in classify_complaint(text).reasons)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zgłoszenie JRZ-320174, szafa i łóżko. Najpierw 24.03, teraz 8 kwietnia. Śpimy u teściów.",
+        "Dostawczak cofając wjechał mi wczoraj w drzwi i odjechał. Zgłoszenie wysłane, cisza.",
+        "Monter rozbił lustro w drzwiach szafy i zostawił trociny na całym przedpokoju.",
+        "Okno dostawy 00:00–00:00, a narożnik miał być dziś w Bronowicach.",
+        "Slept on the floor at the airport with two kids because they couldn't find hotels.",
+    ],
+)
+def test_words_of_trouble_of_any_business_count(text: str) -> None:
+    reasons = classify_complaint(text).reasons
+    assert not any("no grievance words" in reason for reason in reasons)
+
+
+def test_looking_for_others_who_were_hit_is_no_job_advert() -> None:
+    text = "Składam skargę do UOKiK i szukam innych osób z prospektami."
+    assert not any("job advert" in reason for reason in classify_complaint(text, "pl").reasons)
+
+
 def test_a_denied_outage_is_no_grievance() -> None:
     reasons = classify_complaint("U mnie nic nie padło, mam Netię od 5 lat").reasons
     assert not any("does not work" in reason for reason in reasons)
@@ -144,6 +164,14 @@ def test_a_denied_outage_is_no_grievance() -> None:
         ("Quick question: do the trains run on Easter Monday?", "en", "asking for advice"),
         ("Czy rower trzeba rezerwować osobno? Dzięki za odpowiedzi.", "pl", "asking for advice"),
         ("Firma szuka kurierów rowerowych w Warszawie. Wymagania: smartfon.", "pl", "job advert"),
+        ("Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia", "pl", "praise"),
+        ("Muszę oddać sprawiedliwość administracji: zwrot bez cyrku", "pl", "praise"),
+        ("Shoutout: English-speaking GP, referral in the app before I got home", "en", "praise"),
+        (
+            "Since people mostly post horror stories, to balance the picture: refund in 2 days",
+            "en",
+            "praise",
+        ),
     ],
 )
 def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:

@@ -180,8 +180,16 @@ RULES = (
             r"|great value|zero (?:issues|problemow)|no complaints|nie narzekam|impressive"
             r"|well done|brawo dla)\b",
             r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
-            r"\b(?:credit where|kudos|hats off|props to|shout[- ]?out to|wielki plus|duzy plus"
+            r"\b(?:credit where|kudos|hats off|props to|shout[- ]?outs?|wielki plus|duzy plus"
             r"|plus dla|chapeau bas)\b",
+            # Honour given back after a grievance: "oddaję honor", "muszę oddać sprawiedliwość",
+            # "jednak da się", "tak się to załatwia", "to balance the picture".
+            r"\b(?:oddaj\w* honor|odda\w* sprawiedliwosc|(?:jednak|szok,?) da sie"
+            r"|tak sie to (?:zalatwia|robi)|that'?s how it'?s done|dla rownowagi"
+            r"|(?:to )?balance the picture|something positive|positive experience"
+            r"|pozytywn\w* doswiadczeni\w*|(?:pleasantly|genuinely) surprised"
+            r"|(?:mile|pozytywnie) zaskoczon\w*|faultless|flawless|will (?:definitely )?book again"
+            r"|(?<!no )respect to)\b",
             # "Big thanks to the crew", "Da się? Da się." (it can be done: they did it).
             r"\b(?:big|huge|many|massive) thanks\b|\b(?:wielkie|ogromne) dzieki\b"
             r"|\bda sie\W+da sie\b|\btak sie da\b",
@@ -238,7 +246,8 @@ RULES = (
         (
             # Inverted below: fires when none of these words of trouble appears at all.
             r"\b(?:not?|never|nothing|nobody|still|again|waiting|wait|broken|broke|doesn'?t|don'?t"
-            r"|can'?t|cannot|won'?t|didn'?t|isn'?t|wasn'?t|haven'?t|worst|terrible|awful|horrible"
+            r"|can'?t|cannot|won'?t|didn'?t|isn'?t|wasn'?t|haven'?t|couldn'?t|wouldn'?t|aren'?t"
+            r"|weren'?t|hasn'?t|hadn'?t|worst|terrible|awful|horrible"
             r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
             r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
             r"|claim\w*|chasing|stall\w*"
@@ -265,7 +274,13 @@ RULES = (
             r"|oczekuj\w*|tydzien|tydzie|offline|kpina|zart\w*"
             r"|pekniet\w*|rozbit\w*|zniszcz\w*|zgniec\w*|potluczon\w*|stluczon\w*|zamiast"
             r"|codziennie|bledn\w*|nieprawidlow\w*|zgubi\w*|zagin\w*"
-            r"|odwolan\w*|anulowan\w*|niedogodnosc\w*|wreszcie|zgasl\w*|gasnie)\b",
+            r"|odwolan\w*|anulowan\w*|niedogodnosc\w*|wreszcie|zgasl\w*|gasnie"
+            # A ticket, a date moved again, silence after it, damage done: "zgłoszenie
+            # JRZ-1, cisza", "przesunięta 3. raz", "rozbił lustro", "połamane nogi".
+            r"|zglosz\w*|przesun\w*|przeloz\w*|cisza|rozbil\w*|rozwalil\w*|porysowa\w*"
+            r"|wgniec\w*|polaman\w*|zlaman\w*|brakuje|poprawk\w*|do wymiany)\b",
+            # What should have been and was not: "narożnik miał być dziś".
+            r"\bmia(?:l|la|lo|ly|lem|lam)? byc\b|\bmieli byc\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
             r"\bbez (?:polowy|internetu|netu|sygnalu|kanalow|uslugi|pradu|telewizji|tv"
             r"|zasiegu|dostepu|polaczenia|telefonu)\b",
@@ -290,8 +305,9 @@ RULES = (
     _rule(
         "job advert",
         (
-            r"\b(?:szuka\w*|zatrudni\w*|rekrutuje\w*) (?:\w+ )?(?:kurier\w*|pracownik\w*|osob\w*"
-            r"|kandydat\w*|konsultant\w*|kierowc\w*)\b",
+            # "Szukamy kurierów", not "szukam innych osób" (I look for others who were hit).
+            r"\b(?:szuka(?:my|ja)?|zatrudni\w*|rekrutuje\w*) (?:\w+ )?(?:kurier\w*|pracownik\w*"
+            r"|osob\w*|kandydat\w*|konsultant\w*|kierowc\w*)\b",
             r"\b(?:we'?re hiring|now hiring|join our team|wymagania:|oferujemy:|aplikuj)",
         ),
         -3.0,
