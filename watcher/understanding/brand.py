@@ -226,6 +226,17 @@ def names_any(text: str, names: Sequence[str] = DEFAULT_COMPETITORS) -> bool:
     return any(_alias_pattern(name).search(folded) for name in names)
 
 
+def own_account(author: str | None, brands: Sequence[Brand]) -> str | None:
+    """The watched brand whose own account wrote a post: an alias "@NetiaSA" is its handle."""
+    if not author:
+        return None
+    key = author.strip().removeprefix("@").casefold()
+    for brand in brands:
+        if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):
+            return brand.name
+    return None
+
+
 def find_brand(
     text: str,
     brands: Sequence[Brand],

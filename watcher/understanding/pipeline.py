@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from watcher.config import Brand
-from watcher.understanding.brand import find_brand
+from watcher.understanding.brand import find_brand, own_account
 from watcher.understanding.category import categorise
 from watcher.understanding.complaint import classify_complaint
 from watcher.understanding.identifiers import extract_identifiers
@@ -26,6 +26,8 @@ class PostLike(Protocol):
     def title(self) -> str | None: ...
     @property
     def text(self) -> str: ...
+    @property
+    def author(self) -> str | None: ...
     @property
     def author_followers(self) -> int | None: ...
     @property
@@ -89,6 +91,13 @@ def understand(
     language = language or detect_language(text, languages)
     mention = find_brand(text, brands, lang=language.lang)
     guess = classify_complaint(text, language.lang, probability=probability)
+    own = own_account(post.author, brands)
+    if own is not None and guess.is_complaint:
+        # The company's own account announcing an outage or apologising is not a customer's
+        # grievance, however many words of trouble it has.
+        guess = replace(
+            guess, is_complaint=False, reasons=(*guess.reasons, f"posted by {own}'s own account")
+        )
     reasons = [*mention.reasons, *guess.reasons]
     if language.lang is not None and language.lang not in languages:
         reasons.append(f"language {language.lang} is not among {', '.join(languages)}")
