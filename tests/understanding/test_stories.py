@@ -94,3 +94,28 @@ def test_an_author_sharing_their_own_post_without_the_scheme_is_the_same_item() 
     assert same_item(stranger, blog) is None
     # A domain alone is no link to the post.
     assert same_item(post("e", author="x", text="see notes.example for more"), blog) is None
+
+
+RETWEETED = (
+    "Monter z @JarzebinaHome rozbił lustro w drzwiach szafy przy montażu, zostawił trociny "
+    "na całym przedpokoju i powiedział, że to się zdarza."
+)
+
+
+def test_a_retweet_by_anyone_is_the_same_item() -> None:
+    original = post("a", source="twitter", author="karo_adamczyk", text=RETWEETED)
+    retweet = post("b", source="twitter", author="anetka_w", text=f"RT @karo_adamczyk: {RETWEETED}")
+    assert same_item(retweet, original) == "retweet"
+    assert same_story(original, retweet) == "retweet"
+    cut = post("c", author="news", text="RT @Karo_Adamczyk: Monter z @JarzebinaHome rozbił lus…")
+    assert same_item(cut, original) == "retweet"
+
+
+def test_a_retweet_of_someone_else_or_a_quote_tweet_is_not() -> None:
+    original = post("a", source="twitter", author="karo_adamczyk", text=RETWEETED)
+    other_handle = post("b", author="anetka_w", text=f"RT @karo_adam: {RETWEETED}")
+    other_words = post("c", author="anetka_w", text="RT @karo_adamczyk: Kuchnię też składali źle")
+    quote = post("d", author="anetka_w", text=f"U mnie to samo! {RETWEETED}")
+    assert same_item(other_handle, original) is None
+    assert same_item(other_words, original) is None
+    assert same_story(original, quote) is None

@@ -2,7 +2,8 @@
 
 Posts join a story when, within STORY_WINDOW, they share a URL (tracking
 parameters such as utm_source aside), carry the same title, one links to the
-other under the same title, or their texts are near-duplicates (MinHash
+other under the same title, one retweets the other ("RT @author: …", whoever
+retweets), or their texts are near-duplicates (MinHash
 estimate of the Jaccard similarity of word 3-shingles >= STORY_SIMILARITY).
 Two customers describing the same outage in their own words are different
 stories: that is what the matcher and the quiet-twins rule are for.
@@ -93,6 +94,32 @@ def _one_person(a: Post, b: Post) -> bool:
     return len(mine) >= 5 and theirs.startswith(mine)
 
 
+# A retweet: "RT @handle: the words of the handle's post", cut short with "…" when long.
+_RETWEET = re.compile(r"\s*RT @(\w+):?\s+(.*)", re.S | re.I)
+_CUT = re.compile(r"\s*(?:…|\.\.\.)\s*$")
+MIN_RETWEET_WORDS = 4
+
+
+def _retweets(post: Post, other: Post) -> bool:
+    """Whether a post is a retweet of the other: its author's handle and the other's words.
+
+    Anyone may retweet; the words are the other's, so it is their story told again. A
+    quote tweet adds the quoter's own words and stays their own.
+    """
+    found = _RETWEET.match(post.text or "")
+    if not found or not other.author:
+        return False
+    if found.group(1).casefold() != other.author.removeprefix("@").casefold():
+        return False
+    quoted = normalise(_CUT.sub("", found.group(2))).tokens
+    told = normalise(other.text or "").tokens
+    if len(quoted) < MIN_RETWEET_WORDS:
+        return False
+    # The last word of a cut retweet may be cut too.
+    whole = quoted[:-1] if _CUT.search(found.group(2)) else quoted
+    return told[: len(whole)] == whole
+
+
 def _links_to(post: Post, other: Post) -> bool:
     """Whether a post shares the other's link under its title (a Reddit link post to a blog post).
 
@@ -114,7 +141,7 @@ def _links_to(post: Post, other: Post) -> bool:
 
 
 def same_item(a: Post, b: Post) -> str | None:
-    """ "same URL", "same title" or "links to it" when two posts are one item seen twice.
+    """Why two posts are one item seen twice: "same URL", "same title", "links to it", "retweet".
 
     Replies in a forum thread carry the thread's title: the same title from two
     named authors is two people in one thread, not one item.
@@ -123,6 +150,8 @@ def same_item(a: Post, b: Post) -> str | None:
         return "same URL"
     if _links_to(a, b) or _links_to(b, a):
         return "links to it"
+    if _retweets(a, b) or _retweets(b, a):
+        return "retweet"
     if (
         _title_key(a.title)
         and _title_key(a.title) == _title_key(b.title)
