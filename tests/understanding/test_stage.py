@@ -65,3 +65,28 @@ def test_an_edited_post_is_understood_again(session: Session, tmp_path: Path) ->
     session.flush()
     process_posts(session, config)
     assert row.is_complaint and row.needs_matching
+
+
+def test_a_comment_under_a_page_about_the_brand_is_about_the_brand(
+    session: Session, tmp_path: Path
+) -> None:
+    config = _config(tmp_path)
+    page = "https://blog.example.pl/2025/03/jak-netia-trzyma-moje-pieniadze"
+    blog = "Netia od miesiąca nie oddaje mi 300 zł nadpłaty, reklamacja bez odpowiedzi."
+    update = "Aktualizacja: pieniądze wróciły 2 kwietnia, po 36 dniach. Bez słowa przeprosin."
+    store_posts(session, [  # type: ignore[list-item]
+        _post("blog", blog, url=page, author="Jerzy M."),
+        _post("c1", update, url=f"{page}#comment-231", author="Jerzy M.",
+              published_at="2026-11-21T10:00:00Z"),
+        _post("c2", "U mnie to samo z Orange, trzy tygodnie czekania na zwrot.",
+              url=f"{page}#comment-232", published_at="2026-11-21T11:00:00Z"),
+        _post("c3", update, url="https://other.example.pl/post#comment-1",
+              published_at="2026-11-21T12:00:00Z"),
+    ])  # fmt: skip
+    session.flush()
+    process_posts(session, config)
+    rows = {c.post.external_id: c for c in session.scalars(select(Complaint))}
+    assert rows["c1"].about_brand and rows["c1"].brand == "Netia"
+    assert any("on a page about Netia" in reason for reason in rows["c1"].reasons)
+    assert not rows["c2"].about_brand  # names another provider
+    assert not rows["c3"].about_brand  # another page

@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from watcher import db
 from watcher.config import Config
 from watcher.models import AuditEvent, Complaint, Post
+from watcher.understanding.brand import names_any
 from watcher.understanding.complaint import model_probabilities
 from watcher.understanding.language import detect_languages
 from watcher.understanding.pipeline import post_text, understand
@@ -64,6 +65,41 @@ def _rematch_story(session: Session, story_id: int, joined_post_id: int) -> None
     ):
         if complaint.decided_by in (None, ACTOR):
             complaint.needs_matching = True
+
+
+def _about_the_page(session: Session, post: Post, facts: dict[str, object]) -> None:
+    """A comment under a blog post about the brand, or a reply in its forum thread, is about the
+    brand too, though it names none ("Update: they refunded me on 2 April"): the page says so.
+
+    The page is the post's URL without its fragment (#comment-31, #p9002); a comment that
+    names another provider may be about that one, and stays off the brand.
+    """
+    reasons = facts["reasons"]
+    assert isinstance(reasons, list)
+    if "no watched brand named" not in reasons:
+        return  # an excluded phrase, a competitor: the post said what it is about
+    page, _, fragment = (post.url or "").partition("#")
+    if not fragment or not page or names_any(post_text(post)):
+        return
+    earlier = session.scalars(
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.id != post.id,
+            or_(Post.url == page, Post.url.startswith(f"{page}#", autoescape=True)),
+            Complaint.about_brand.is_(True),
+        )
+        .order_by(Post.published_at, Post.id)
+        .limit(1)
+    ).first()
+    if earlier is None or earlier.brand is None:
+        return
+    facts["about_brand"] = True
+    facts["brand"] = earlier.brand
+    facts["reasons"] = [
+        *(r for r in reasons if r != "no watched brand named"),
+        f"on a page about {earlier.brand}: {earlier.post.external_id}",
+    ]
 
 
 def process_posts(
@@ -123,6 +159,8 @@ def process_posts(
                 language=detected.get(post.id),
             )
         )
+        if not facts["about_brand"]:
+            _about_the_page(session, post, facts)
         complaint = existing.get(post.id)
         if complaint is None:
             complaint = Complaint(post_id=post.id, needs_matching=True, **facts)
