@@ -30,8 +30,12 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+# Reddit shows its users as "u/name" or "/u/name"; the name is the handle.
+_REDDIT_USER = re.compile(r"^/?u/(?=\w)", re.I)
+
+
 def normalise_handle(value: str) -> str:
-    return value.strip().lstrip("@").casefold()
+    return _REDDIT_USER.sub("", value.strip()).lstrip("@").casefold()
 
 
 def normalise_name(value: str) -> str:

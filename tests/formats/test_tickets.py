@@ -254,6 +254,19 @@ def test_tags_and_handles_are_split_on_semicolons(tmp_path: Path) -> None:
     assert record.handles() == [("twitter", "@JanK"), ("fb", "jan.k")]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '"twitter:ania_k reddit:anka_k"',
+        '"twitter:ania_k, reddit:anka_k"',
+        "twitter:ania_k;reddit:anka_k",
+    ],
+)
+def test_handles_written_apart_by_spaces_or_commas_are_split_too(tmp_path: Path, cell: str) -> None:
+    record = only(read_csv(tmp_path, f"{HEADER},requester_handles\nT-1,s,open,2024-01-15,{cell}\n"))
+    assert record.handles() == [("twitter", "ania_k"), ("reddit", "anka_k")]
+
+
 # Bad rows: reported by line, the rest still read --------------------------------
 
 

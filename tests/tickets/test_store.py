@@ -19,7 +19,7 @@ from watcher.formats.tickets import (
     read_tickets,
     write_tickets,
 )
-from watcher.identities import identity_hash, normalise_phone
+from watcher.identities import identity_hash, normalise_handle, normalise_phone
 from watcher.models import Customer, Identity, Ticket, TicketEvent
 from watcher.tickets.actions import ticket_severity
 from watcher.tickets.store import customer_key, export_rows, extra_keys, import_tickets
@@ -136,6 +136,14 @@ def test_identity_hash_is_of_the_normalised_value(session: Session) -> None:
 )
 def test_phone_spellings_normalise_alike(phone: str) -> None:
     assert normalise_phone(phone) == normalise_phone("+48 601-234-567") == "48601234567"
+
+
+@pytest.mark.parametrize(
+    "handle", ["chinedu_poz", "@Chinedu_Poz", "u/chinedu_poz", "/u/chinedu_poz"]
+)
+def test_handle_spellings_normalise_alike(handle: str) -> None:
+    assert normalise_handle(handle) == "chinedu_poz"
+    assert normalise_handle("u/") == "u/"  # no name after it: left as written
 
 
 def test_phone_spellings_share_one_identity(session: Session) -> None:

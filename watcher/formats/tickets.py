@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime, tzinfo
@@ -26,6 +27,7 @@ COLUMNS = (
 REQUIRED = ("id", "subject", "status", "created_at")
 # Columns watcher adds on export; ignored on import so that an export round-trips.
 WATCHER_COLUMNS = ("current_priority", "public_complaint", "priority_reason")
+_BETWEEN_HANDLES = re.compile(r"[\s,]+")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,14 @@ class TicketRecord:
             elif not sep:
                 pairs.append((None, item))
         return pairs
+
+
+def _handle_items(value: Any) -> list[str]:
+    """'platform:handle;...' items; spaces or commas between them are read as ';' too
+    ("twitter:ania_k reddit:anka_k"), since no platform allows either in a handle."""
+    return [
+        item for part in values.split_list(value) for item in _BETWEEN_HANDLES.split(part) if item
+    ]
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ def parse_ticket(row: dict[str, Any], default_tz: tzinfo) -> TicketRecord:
         requester_name=values.optional(row.get("requester_name")),
         requester_email=values.optional(row.get("requester_email")),
         requester_phone=values.optional(row.get("requester_phone")),
-        requester_handles=";".join(values.split_list(row.get("requester_handles"))) or None,
+        requester_handles=";".join(_handle_items(row.get("requester_handles"))) or None,
         customer_tier=values.choice(row.get("customer_tier"), TIERS, "customer_tier"),
         first_response_at=values.timestamp(
             row.get("first_response_at"), "first_response_at", default_tz
