@@ -266,3 +266,25 @@ def test_a_ticket_number_in_parts_is_cited_by_its_last_part(session: Session) ->
     post = replace(_post("zgłoszenie #40547 i cisza"), ticket_refs=("40547",))
     levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
     assert levels == {"PGE/2026/40547": "exact", "PGE/2026/40548": "near"}
+
+
+def test_a_ticket_opened_from_the_authors_tweet_the_next_morning_is_a_candidate(
+    session: Session,
+) -> None:
+    # The post is of 15.11 00:00; the social team opened the author's ticket at 09:00.
+    opened = {"created_at": "2026-11-15T09:00:00Z", "requester_handles": "twitter:kinga_tom"}
+    context = _context(
+        session,
+        [
+            _ticket(900, OUTAGE, **opened),
+            _ticket(
+                901,
+                OUTAGE,
+                **opened | {"created_at": "2026-11-16T09:00:00Z", "customer_id": "C-900"},
+            ),
+        ],
+    )
+    post = replace(_post("Dostawa stołu miała być dziś i nic"), author="kinga_tom")
+    assert _identity_levels(context, post) == {"NT-900": "exact"}  # not the one two days later
+    # Without the author's identity a later ticket is no candidate.
+    assert context.candidates(_post("Dostawa stołu miała być dziś i nic")) == []

@@ -38,11 +38,15 @@ from watcher.matching.facts import (
     street_numbers,
     strip_ending,
 )
+from watcher.matching.features import CLOCK_SLACK
 from watcher.matching.index import TicketIndex
 from watcher.models import Customer, Identity, Ticket
 from watcher.understanding.identifiers import CITIES, amount_key, extract_details
 
 CLOSED = ("solved", "closed")
+# How long after a post a ticket of its author's may be opened and still be the post's: a
+# ticket the social team opened from the tweet the next morning.
+OPENED_FROM_POST = timedelta(days=1)
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
 # other words must find its ticket.
 STREET_TICKETS = 30
@@ -288,10 +292,13 @@ class MatchContext:
 
         exact, shared, named = self.customers_of(complaint)
         # The strongest identity evidence wins for each ticket: exact > shared > name.
+        # A social team opens a ticket from the tweet it answers, hours after it: a ticket
+        # of the author's own handle, e-mail or phone may be opened within OPENED_FROM_POST.
         for level, customers in (("name", named), ("shared", shared), ("exact", exact)):
+            later = OPENED_FROM_POST if level == "exact" else CLOCK_SLACK
             for customer_id in customers:
                 for ticket_id in self.by_customer.get(customer_id, ()):
-                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    if self._in_window(self.tickets[ticket_id], complaint.published_at, later):
                         add(ticket_id, "identity").identity = level
 
         cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
@@ -436,10 +443,13 @@ class MatchContext:
                 near |= self.by_digits[other]
         return near
 
-    def _in_window(self, ticket: TicketFacts, published_at: datetime | None) -> bool:
+    def _in_window(
+        self, ticket: TicketFacts, published_at: datetime | None, later: timedelta = CLOCK_SLACK
+    ) -> bool:
+        """Opened before the post (give or take `later`) and not closed long before it."""
         if published_at is None:
             return True
-        return ticket.created_at <= published_at + timedelta(hours=1) and (
+        return ticket.created_at <= published_at + later and (
             published_at - ticket.created_at <= self.limits.window or ticket.status not in CLOSED
         )
 
