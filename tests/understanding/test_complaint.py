@@ -164,13 +164,13 @@ def test_a_denied_outage_is_no_grievance() -> None:
         ("Quick question: do the trains run on Easter Monday?", "en", "asking for advice"),
         ("Czy rower trzeba rezerwować osobno? Dzięki za odpowiedzi.", "pl", "asking for advice"),
         ("Firma szuka kurierów rowerowych w Warszawie. Wymagania: smartfon.", "pl", "job advert"),
-        ("Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia", "pl", "praise"),
-        ("Muszę oddać sprawiedliwość administracji: zwrot bez cyrku", "pl", "praise"),
+        ("Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia", "pl", "honour given back"),
+        ("Muszę oddać sprawiedliwość administracji: zwrot bez cyrku", "pl", "honour given back"),
         ("Shoutout: English-speaking GP, referral in the app before I got home", "en", "praise"),
         (
             "Since people mostly post horror stories, to balance the picture: refund in 2 days",
             "en",
-            "praise",
+            "honour given back",
         ),
     ],
 )

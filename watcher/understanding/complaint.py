@@ -182,14 +182,9 @@ RULES = (
             r"\b(?:love (?:the|my|it|this)|loving|uwielbiam|swietn\w*|awesome|excellent)\b",
             r"\b(?:credit where|kudos|hats off|props to|shout[- ]?outs?|wielki plus|duzy plus"
             r"|plus dla|chapeau bas)\b",
-            # Honour given back after a grievance: "oddaję honor", "muszę oddać sprawiedliwość",
-            # "jednak da się", "tak się to załatwia", "to balance the picture".
-            r"\b(?:oddaj\w* honor|odda\w* sprawiedliwosc|(?:jednak|szok,?) da sie"
-            r"|tak sie to (?:zalatwia|robi)|that'?s how it'?s done|dla rownowagi"
-            r"|(?:to )?balance the picture|something positive|positive experience"
-            r"|pozytywn\w* doswiadczeni\w*|(?:pleasantly|genuinely) surprised"
-            r"|(?:mile|pozytywnie) zaskoczon\w*|faultless|flawless|will (?:definitely )?book again"
-            r"|(?<!no )respect to)\b",
+            r"\b(?:something positive|positive experience|pozytywn\w* doswiadczeni\w*"
+            r"|(?:pleasantly|genuinely) surprised|(?:mile|pozytywnie) zaskoczon\w*|faultless"
+            r"|flawless|will (?:definitely )?book again|(?<!no )respect to)\b",
             # "Big thanks to the crew", "Da się? Da się." (it can be done: they did it).
             r"\b(?:big|huge|many|massive) thanks\b|\b(?:wielkie|ogromne) dzieki\b"
             r"|\bda sie\W+da sie\b|\btak sie da\b",
@@ -199,6 +194,18 @@ RULES = (
             r"|\b(?:jest pan|jest pani|jestescie) wielc?\w*",
         ),
         -2.0,
+    ),
+    _rule(
+        "honour given back",
+        (
+            # Praise that answers one's own or others' grievances: "oddaję honor", "muszę
+            # oddać sprawiedliwość", "jednak da się", "tak się to załatwia", "to balance the
+            # picture". The grievance words around it are the story of what was put right.
+            r"\b(?:oddaj\w* honor|odda\w* sprawiedliwosc|(?:jednak|szok,?) da sie"
+            r"|tak sie to (?:zalatwia|robi)|that'?s how it'?s done|dla rownowagi"
+            r"|(?:to|for) balance|balance the picture)\b",
+        ),
+        -3.5,
     ),
     _rule(
         "joke",
