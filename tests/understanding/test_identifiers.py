@@ -290,3 +290,10 @@ def test_document_numbers_are_read_and_phones_dates_and_amounts_are_not() -> Non
 )
 def test_an_address_written_to_escape_bots_is_an_email(text: str, emails: list[str]) -> None:
     assert extract_identifiers(text)["emails"] == emails
+
+
+def test_a_scrambled_voucher_code_is_a_document_number() -> None:
+    text = "your website keeps telling me voucher BRYZA-VCH-7Q4KM is invalid"
+    assert extract_details(text)["codes"] == ["BRYZA-VCH-7Q4KM"]
+    # Models and seats are not: one switch between letters and digits, or a short code.
+    assert extract_details("RTX-4070Ti, K3-5, seat 8D/47, A1-B2-C3")["codes"] == []

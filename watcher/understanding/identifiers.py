@@ -379,7 +379,9 @@ def _dates(text: str) -> list[str]:
 # Cheap tests that a text may hold such a sum or a document number at all: every ticket's
 # text is read when the matcher loads, and the full patterns cost twice as much.
 _THOUSANDS_HINT = re.compile(r"\d ?(?:[kK]\b|[tT][yY][sS])")
-_CODE_HINT = re.compile(r"[0-9][-/][A-Za-z0-9]|[A-Za-z][-/]?[0-9]{5}")
+_CODE_HINT = re.compile(
+    r"[0-9][-/][A-Za-z0-9]|[A-Za-z][-/]?[0-9]{5}|[A-Za-z][0-9]+[A-Za-z]|[0-9][A-Za-z]+[0-9]"
+)
 
 
 def _thousands(text: str) -> list[dict[str, str]]:
@@ -519,6 +521,10 @@ _CODE = re.compile(
 )
 _DATE_LIKE = re.compile(r"^(?:\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{2,4})$")
 CODE_DIGITS = 5
+# A voucher or booking code is random letters and digits in turn ("BRYZA-VCH-7Q4KM"): a part
+# that switches between them twice or more, in a code of CODE_MIN_CHARS, needs fewer digits.
+_SCRAMBLED = re.compile(r"[A-Za-z]+\d+[A-Za-z]|\d+[A-Za-z]+\d")
+CODE_MIN_CHARS = 8
 
 
 def _codes(text: str) -> list[str]:
@@ -528,8 +534,9 @@ def _codes(text: str) -> list[str]:
     for match in _CODE.finditer(text):
         code = match.group(1).upper()
         digits = sum(c.isdigit() for c in code)
+        scrambled = len(code) >= CODE_MIN_CHARS and bool(_SCRAMBLED.search(code))
         if (
-            digits >= CODE_DIGITS
+            (digits >= CODE_DIGITS or scrambled)
             and len(code) <= 30
             and (any(c.isalpha() for c in code) or "/" in code)
             and not _DATE_LIKE.match(code)
