@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from watcher.models import Post
-from watcher.understanding.stories import same_item, same_story
+from watcher.understanding.stories import same_item, same_story, same_thread
 
 TITLE = "Awaria Netia - Warszawa Grochów"
 TEXT = (
@@ -119,3 +119,16 @@ def test_a_retweet_of_someone_else_or_a_quote_tweet_is_not() -> None:
     assert same_item(other_handle, original) is None
     assert same_item(other_words, original) is None
     assert same_story(original, quote) is None
+
+
+def test_a_reddit_comment_and_a_blog_comment_are_in_their_threads() -> None:
+    thread = "https://reddit.example/r/irishtravel/comments/1j3kq2/psa_bryza_travel_tenerife"
+    first = post("a", url=thread, author="corkmammy", text="Pool closed all week.")
+    update = post("b", url=f"{thread}/mk81z0c", author="corkmammy", text="Still waiting.")
+    assert (
+        same_thread(first, update) and same_story(first, update) == "same author in the same thread"
+    )
+    other = post("c", url=f"{thread}_2/mk81z0c", author="corkmammy", text="Still waiting.")
+    assert not same_thread(first, other)  # another thread whose address starts alike
+    blog = post("d", url="https://blog.example/2025/03/x/", author="Jerzy", text="…")
+    assert same_thread(blog, post("e", url="https://blog.example/2025/03/x/#comment-2"))

@@ -26,6 +26,8 @@ NUM_PERM = 64
 MIN_WORDS = 12
 MIN_TITLE_WORDS = 4
 DEFAULT_SIMILARITY = 0.6
+# How long after a complaint its author's update in the same thread still continues it.
+THREAD_FOLLOW_UP = timedelta(days=45)
 
 
 def shingles(text: str, size: int = 3) -> set[str]:
@@ -161,13 +163,28 @@ def same_item(a: Post, b: Post) -> str | None:
     return None
 
 
+def _thread(url: str | None) -> str | None:
+    page = (url or "").split("#")[0].strip().rstrip("/")
+    return page.removeprefix("https://").removeprefix("http://") or None
+
+
+def same_thread(a: Post, b: Post) -> bool:
+    """One page or thread: a blog post and its comments (#comment-3), a Reddit thread and a
+    comment in it (the thread's address with the comment's id after it)."""
+    mine, theirs = _thread(a.url), _thread(b.url)
+    if mine is None or theirs is None:
+        return False
+    short, long = sorted((mine, theirs), key=len)
+    return long == short or long.startswith(f"{short}/")
+
+
 def same_story(a: Post, b: Post, threshold: float = DEFAULT_SIMILARITY) -> str | None:
     """Why two posts tell the same story, or None."""
     item = same_item(a, b)
     if item:
         return item
     same_author = bool(a.author and b.author and a.author.casefold() == b.author.casefold())
-    if same_author and a.url and b.url and a.url.split("#")[0] == b.url.split("#")[0]:
+    if same_author and same_thread(a, b):
         return "same author in the same thread"
     # Near-identical words from two different people are two customers with one problem
     # (often a copied template), not one story told twice.
@@ -256,8 +273,10 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     """Join a brand complaint to the story of its author's brand complaint of the last `window`.
 
     People follow up their own complaint in other words ("still nothing", the forum thread
-    retold on Wykop). The same author complaining of the same brand within a few days is
-    the same story; it is told apart when the two cite different ticket references.
+    retold on Wykop). The same author complaining of the same brand within a few days, or
+    in their own thread within THREAD_FOLLOW_UP ("Update: two weeks on and still
+    nothing"), is the same story; it is told apart when the two cite different ticket
+    references.
     Returns the earlier post joined, or None.
     """
     post = complaint.post
@@ -271,7 +290,7 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
             Post.story_id.is_not(None),
             Post.story_id != post.story_id,
             func.lower(Post.author) == post.author.lower(),
-            Post.published_at >= post.published_at - window,
+            Post.published_at >= post.published_at - max(window, THREAD_FOLLOW_UP),
             or_(
                 Post.published_at < post.published_at,
                 and_(Post.published_at == post.published_at, Post.id < post.id),
@@ -286,6 +305,11 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     earlier = session.scalars(query.limit(1)).first()
     if earlier is None or earlier.post.story_id is None:
         return None
+    assert earlier.post.published_at is not None
+    if post.published_at - earlier.post.published_at > window and not same_thread(
+        earlier.post, post
+    ):
+        return None  # an update in one's own thread may come weeks later; elsewhere it is news
     cited = set((complaint.identifiers or {}).get("ticket_refs") or ())
     if cited and not cited <= set((earlier.identifiers or {}).get("ticket_refs") or ()):
         return None
