@@ -105,6 +105,8 @@ def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
         "Monter rozbił lustro w drzwiach szafy i zostawił trociny na całym przedpokoju.",
         "Okno dostawy 00:00–00:00, a narożnik miał być dziś w Bronowicach.",
         "Slept on the floor at the airport with two kids because they couldn't find hotels.",
+        "@SowaPomoc obiecaliście 5% cashbacku w lutym, tankowałam za 750 zł, gdzie moje 37,50?",
+        "Od 3 tyg. ktoś stoi na moim miejscu w hali. Zarządca: dzwoń na policję.",
     ],
 )
 def test_words_of_trouble_of_any_business_count(text: str) -> None:
@@ -164,7 +166,11 @@ def test_a_denied_outage_is_no_grievance() -> None:
         ("Quick question: do the trains run on Easter Monday?", "en", "asking for advice"),
         ("Czy rower trzeba rezerwować osobno? Dzięki za odpowiedzi.", "pl", "asking for advice"),
         ("Firma szuka kurierów rowerowych w Warszawie. Wymagania: smartfon.", "pl", "job advert"),
-        ("Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia", "pl", "honour given back"),
+        (
+            "Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia",
+            "pl",
+            "honour given back",
+        ),
         ("Muszę oddać sprawiedliwość administracji: zwrot bez cyrku", "pl", "honour given back"),
         ("Shoutout: English-speaking GP, referral in the app before I got home", "en", "praise"),
         (

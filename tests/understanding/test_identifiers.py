@@ -297,3 +297,9 @@ def test_a_scrambled_voucher_code_is_a_document_number() -> None:
     assert extract_details(text)["codes"] == ["BRYZA-VCH-7Q4KM"]
     # Models and seats are not: one switch between letters and digits, or a short code.
     assert extract_details("RTX-4070Ti, K3-5, seat 8D/47, A1-B2-C3")["codes"] == []
+
+
+def test_a_neighbours_city_is_one_city_in_polish_and_english() -> None:
+    assert extract_details("sent 2000 zł to my mama in Lviv")["places"] == ["Lwów"]
+    assert extract_details("przelew do matki, Lwów, 2 000,00 PLN")["places"] == ["Lwów"]
+    assert extract_details("brat w Kijowie, a ja w Kyiv")["places"] == ["Kijów"]

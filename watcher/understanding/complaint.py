@@ -257,7 +257,7 @@ RULES = (
             r"|weren'?t|hasn'?t|hadn'?t|worst|terrible|awful|horrible"
             r"|refund\w*|charg\w*|problem\w*|issue\w*|error\w*|fail\w*|down|slow\w*|late|delay\w*"
             r"|cancel\w*|help|why|how long|wrong|missing|lost|damaged|ridiculous|unacceptable"
-            r"|claim\w*|chasing|stall\w*"
+            r"|claim\w*|chasing|stall\w*|promis\w*|where(?:'s| is| are) (?:my|the)|hospital|a&e"
             r"|disappoint\w*|complain\w*|support|service|outage|bill\w*|ticket|days?|weeks?|months?"
             r"|hours?|bad|worse|poor\w*|rude|unhelpful|uncooperative|useless|pathetic|frustrat\w*"
             r"|annoy\w*|sick of|tired of|fed up|nonsense|scam\w*|glitch\w*|bug\w*|crash\w*"
@@ -285,7 +285,9 @@ RULES = (
             # A ticket, a date moved again, silence after it, damage done: "zgłoszenie
             # JRZ-1, cisza", "przesunięta 3. raz", "rozbił lustro", "połamane nogi".
             r"|zglosz\w*|przesun\w*|przeloz\w*|cisza|rozbil\w*|rozwalil\w*|porysowa\w*"
-            r"|wgniec\w*|polaman\w*|zlaman\w*|brakuje|poprawk\w*|do wymiany)\b",
+            r"|wgniec\w*|polaman\w*|zlaman\w*|brakuje|poprawk\w*|do wymiany"
+            # A broken promise, "where is my refund", "od 3 tyg.", an injury.
+            r"|obiec\w*|gdzie (?:moj\w*|jest|sa)|tyg|sor|szpital\w*)\b",
             # What should have been and was not: "narożnik miał być dziś".
             r"\bmia(?:l|la|lo|ly|lem|lam)? byc\b|\bmieli byc\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.

@@ -261,6 +261,13 @@ CITIES = {
     "Kalisz": ("kalisz", "kaliszu"),
     "Legnica": ("legnica", "legnicy"),
     "Sopot": ("sopot", "sopocie"),
+    # Neighbours' cities customers send money, parcels and trips to, under their Polish and
+    # English names ("mama in Lviv" and a ticket's "matka, Lwów").
+    "Lwów": ("lwów", "lwow", "lwowie", "lwowa", "lviv", "lvov"),
+    "Kijów": ("kijów", "kijow", "kijowie", "kijowa", "kyiv", "kiev"),
+    "Charków": ("charków", "charkow", "charkowie", "charkowa", "kharkiv", "kharkov"),
+    "Odessa": ("odessa", "odessie", "odesa"),
+    "Wilno": ("wilno", "wilnie", "wilna", "vilnius"),
 }
 _CITY_FORMS = {form: city for city, forms in CITIES.items() for form in forms}
 CITY_FORMS = frozenset(_CITY_FORMS)  # every listed form of a city, casefolded
