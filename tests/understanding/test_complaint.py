@@ -114,6 +114,18 @@ def test_words_of_trouble_of_any_business_count(text: str) -> None:
     assert not any("no grievance words" in reason for reason in reasons)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Szanowni Państwo, jestem klientem od 10 lat i pierwszy raz czuję się tak zlekceważony",
+        'Trzy dni przy -12 i "przepraszamy za utrudnienia". Brawo, mistrzowie komunikacji.',
+    ],
+)
+def test_a_customers_letter_or_a_quoted_apology_is_no_notice(text: str) -> None:
+    reasons = classify_complaint(text, "pl").reasons
+    assert not any("news or announcement" in reason for reason in reasons)
+
+
 def test_looking_for_others_who_were_hit_is_no_job_advert() -> None:
     text = "Składam skargę do UOKiK i szukam innych osób z prospektami."
     assert not any("job advert" in reason for reason in classify_complaint(text, "pl").reasons)
@@ -166,6 +178,11 @@ def test_a_denied_outage_is_no_grievance() -> None:
         ("Quick question: do the trains run on Easter Monday?", "en", "asking for advice"),
         ("Czy rower trzeba rezerwować osobno? Dzięki za odpowiedzi.", "pl", "asking for advice"),
         ("Firma szuka kurierów rowerowych w Warszawie. Wymagania: smartfon.", "pl", "job advert"),
+        (
+            "Komunikat dla mieszkańców budynku Jaworowa 6: brak ogrzewania.",
+            "pl",
+            "news or announcement",
+        ),
         (
             "Dobra, oddaję honor: zwrócili 260 zł w 10 dni. Tak się to załatwia",
             "pl",

@@ -337,6 +337,11 @@ RULES = (
             r" (?:said|says|confirmed|announced)\b",
             r"\b(?:firma|bank|operator|spolka|przewoznik) (?:poinformowal\w*|potwierdzil\w*"
             r"|zapewnia)\b",
+            # A notice to residents or customers, in the voice of whoever runs the place (not
+            # its stock phrases, which customers quote back: "przepraszamy za utrudnienia").
+            r"\b(?:komunikat dla|szanown\w* (?:klienci|mieszkancy|pasazerowie)"
+            r"|uprzejmie informuj\w*|informujemy,? ze|prosimy nie"
+            r"|dear (?:customers|residents|passengers))\b",
         ),
         -1.5,
     ),
