@@ -504,3 +504,22 @@ def test_the_linker_knows_the_brands_names_as_words_that_single_out_no_ticket(
     linker = Linker(load_config(str(toml)), weights=_weights())
     assert {"inpost", "inpostem"} <= linker.context.brand_words
     assert "paczkomat" not in linker.context.brand_words  # a common word stays a word
+
+
+def test_a_known_customers_post_naming_no_brand_is_ours_only_if_what_it_says_fits(
+    seeded: Session, linker: Linker
+) -> None:
+    train = "Od tygodnia pociąg do Krakowa ma 70 minut spóźnienia, nie mogę tak pracować."
+    modem = "Modem miga na czerwono od tygodnia, nie mogę pracować zdalnie."
+    store_posts(seeded, [_post("p-train", train, author="jkowalski"),
+                         _post("p-modem", modem, author="jkowalski",
+                               published_at="2026-11-15T12:00:00Z")])  # fmt: skip
+    seeded.flush()
+    unnamed = {"about_brand": False, "brand": None, "reasons": ["no watched brand named"]}
+    _complaint(seeded, "p-train", identifiers={"places": ["Kraków"]}, **unnamed)
+    _complaint(seeded, "p-modem", category="outage", **unnamed)
+    linker.run(seeded, now=NOW)
+    # Who says it is no evidence that a train is ours; what it says about the modem is.
+    assert _decision(seeded, "p-train")["decision"] == "off_brand"
+    row = _decision(seeded, "p-modem")
+    assert row["about_brand"] and (row["decision"], row["ticket_id"]) == ("linked", "NT-10001")

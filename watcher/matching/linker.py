@@ -296,14 +296,31 @@ class Linker:
         ):
             return True
         # Or one of our tickets fits it clearly and as well as the e-mail of its customer
-        # alone would (the amount, the date and the town of a missed installation).
+        # alone would (the amount, the date and the town of a missed installation), and what
+        # it says points there too, not only who says it: a customer's post about a train
+        # or a football match is not ours.
         ranked = self._ranked[complaint.id] = self.rank(complaint)
         decision = decide(ranked, self.thresholds)
         bar = self.weights.prior + self.weights.levels["identity"]["exact"]
-        return (
+        if not (
             decision.kind == "linked"
             and decision.best is not None
             and decision.best.score.total >= bar
+        ):
+            return False
+        anonymous = replace(facts, author=None)
+        told = max(
+            (
+                Scored(c, score(compare(anonymous, c), self.weights))
+                for c in self.context.candidates(anonymous)
+            ),
+            key=lambda s: (s.score.total, -s.ticket.ticket_id),
+            default=None,
+        )
+        return (
+            told is not None
+            and told.ticket.ticket_id == decision.best.ticket.ticket_id
+            and told.score.total >= self.thresholds.review
         )
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
