@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from watcher.formats.tickets import parse_ticket
+from watcher.matching import parallel
 from watcher.matching.candidates import (
     RARE_WORD_TICKETS,
     STREET_TICKETS,
@@ -288,3 +289,24 @@ def test_a_ticket_opened_from_the_authors_tweet_the_next_morning_is_a_candidate(
     assert _identity_levels(context, post) == {"NT-900": "exact"}  # not the one two days later
     # Without the author's identity a later ticket is no candidate.
     assert context.candidates(_post("Dostawa stołu miała być dziś i nic")) == []
+
+
+def test_the_index_built_on_every_core_is_the_one_built_on_one(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tickets = [
+        _ticket(1000 + i, f"{OUTAGE} ul. Lipowa {i}, Białystok. Faktura {100 + i},50 zł.")
+        for i in range(40)
+    ]
+    import_tickets(session, tickets)
+    session.flush()
+    alone = MatchContext()
+    alone.refresh(session, NOW)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    spread = MatchContext()
+    spread.refresh(session, NOW)
+    assert spread.tickets == alone.tickets
+    query = ["Lipowa 17 bez internetu, faktura 117,50 zł", "czerwona dioda, Białystok"]
+    assert spread.index.search(query, 5) == alone.index.search(query, 5)
+    assert spread.by_place == alone.by_place and spread.by_word == alone.by_word

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -20,7 +20,7 @@ from typing import Any
 from nicknames import NickNamer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import Row, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from watcher.identities import NORMALISERS
@@ -40,6 +40,7 @@ from watcher.matching.facts import (
 )
 from watcher.matching.features import CLOCK_SLACK
 from watcher.matching.index import TicketIndex
+from watcher.matching.parallel import map_chunks
 from watcher.models import Customer, Identity, Ticket
 from watcher.understanding.identifiers import CITIES, amount_key, extract_details
 
@@ -193,9 +194,8 @@ class MatchContext:
             query = query.where(
                 or_(Ticket.updated_at >= self.watermark, Ticket.imported_at >= self.watermark)
             )
-        changed: list[TicketFacts] = []
-        for row in session.execute(query):
-            changed.append(_facts(row))
+        rows = [tuple(row) for row in session.execute(query)]
+        changed = [facts for part in map_chunks(_facts_of, rows) for facts in part]
         customers = {t.customer_id for t in changed if t.customer_id is not None}
         if self.watermark is None or customers:
             self._load_identities(session, customers if self.watermark is not None else None)
@@ -475,27 +475,34 @@ def _streets(ticket: TicketFacts) -> set[str]:
     return {key for p in ticket.places if p not in CITIES for key in place_keys(p)}
 
 
-def _facts(row: Row[*tuple[Any, ...]]) -> TicketFacts:
-    ticket, customer_name = row, row[-1]
-    text = f"{ticket.subject}\n{ticket.description or ''}"
+def _facts_of(rows: Sequence[tuple[Any, ...]]) -> list[TicketFacts]:
+    return [_facts(row) for row in rows]
+
+
+def _facts(row: tuple[Any, ...]) -> TicketFacts:
+    """What the matcher knows of a ticket, from the columns `_TICKET_COLUMNS` and the
+    customer's name."""
+    (ticket_id, external_id, subject, description, customer_id, created_at, status,
+     solved_at, category, requester_name, opened_from, customer_name) = row  # fmt: skip
+    text = f"{subject}\n{description or ''}"
     details = extract_details(text)
     streets = [p for p in details["places"] if p not in CITIES]
     return TicketFacts(
-        ticket_id=ticket.id,
-        external_id=ticket.external_id,
+        ticket_id=ticket_id,
+        external_id=external_id,
         text=text,
-        customer_id=ticket.customer_id,
-        created_at=ticket.created_at,
-        status=ticket.status,
-        solved_at=ticket.solved_at,
-        category=ticket.category,
-        customer_name=customer_name or ticket.requester_name,
+        customer_id=customer_id,
+        created_at=created_at,
+        status=status,
+        solved_at=solved_at,
+        category=category,
+        customer_name=customer_name or requester_name,
         amounts=tuple(amount_key(amount) for amount in details["amounts"]),
         places=tuple(details["places"]),
         dates=tuple(details["dates"]),
         plan=plan_speed(details["speeds"]),
         codes=tuple(details["codes"]),
-        opened_from=row[-2],
+        opened_from=opened_from,
         words=content_words(text),
         house_numbers=street_numbers(text, streets),
     )

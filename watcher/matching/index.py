@@ -29,6 +29,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sparse_dot_topn import sp_matmul_topn
 
 from watcher.matching.facts import fold
+from watcher.matching.parallel import map_chunks
 
 N_FEATURES = 2**20
 # Long texts add little beyond their start and cost memory; a post's grievance
@@ -74,7 +75,22 @@ def _counts(grams: Sequence[list[str]]) -> sp.csr_matrix:
 
 
 def _term_counts(texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Term counts of texts in the similarity space and in the search space.
+    """Term counts of texts in the similarity space and in the search space, on every core
+    for many texts (`map_chunks`)."""
+    parts = map_chunks(_counted, texts)
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        empty = sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+        return empty, empty
+    return (
+        sp.vstack([compare for compare, _ in parts], format="csr"),
+        sp.vstack([search for _, search in parts], format="csr"),
+    )
+
+
+def _counted(texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """`_term_counts` in one process.
 
     A few thousand texts at a time: the n-grams of all, as Python strings, would
     take several times the memory of the counts.
