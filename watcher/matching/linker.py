@@ -308,19 +308,11 @@ class Linker:
             and decision.best.score.total >= bar
         ):
             return False
-        anonymous = replace(facts, author=None)
-        told = max(
-            (
-                Scored(c, score(compare(anonymous, c), self.weights))
-                for c in self.context.candidates(anonymous)
-            ),
-            key=lambda s: (s.score.total, -s.ticket.ticket_id),
-            default=None,
-        )
+        told = self._scored(replace(facts, author=None))
         return (
-            told is not None
-            and told.ticket.ticket_id == decision.best.ticket.ticket_id
-            and told.score.total >= self.thresholds.review
+            bool(told)
+            and told[0].ticket.ticket_id == decision.best.ticket.ticket_id
+            and told[0].score.total >= self.thresholds.review
         )
 
     def facts(self, complaint: Complaint) -> ComplaintFacts:
@@ -348,13 +340,24 @@ class Linker:
 
     def compared(self, complaint: Complaint) -> list[tuple[Candidate, list[Comparison]]]:
         """Every candidate for a complaint with its feature levels (what fitting needs)."""
-        facts = self.facts(complaint)
-        candidates = self.context.candidates(facts, self._hits.pop(complaint.id, None))
+        return self._compared(self.facts(complaint), self._hits.pop(complaint.id, None))
+
+    def _compared(
+        self, facts: ComplaintFacts, hits: list[tuple[int, float]] | None = None
+    ) -> list[tuple[Candidate, list[Comparison]]]:
+        candidates = self.context.candidates(facts, hits)
         return [(candidate, compare(facts, candidate)) for candidate in candidates]
 
     def rank(self, complaint: Complaint) -> list[Scored]:
         """Every candidate for a complaint with its score, best first."""
-        scored = [Scored(c, score(levels, self.weights)) for c, levels in self.compared(complaint)]
+        return self._best_first(self.compared(complaint))
+
+    def _scored(self, facts: ComplaintFacts) -> list[Scored]:
+        """`rank` for facts as given (say, without their author)."""
+        return self._best_first(self._compared(facts))
+
+    def _best_first(self, compared: list[tuple[Candidate, list[Comparison]]]) -> list[Scored]:
+        scored = [Scored(c, score(levels, self.weights)) for c, levels in compared]
         return sorted(scored, key=lambda s: (-s.score.total, s.ticket.ticket_id))
 
     def run(
