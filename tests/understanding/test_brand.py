@@ -44,6 +44,32 @@ def test_excluded_phrase_is_not_the_brand() -> None:
     assert not found.about_brand and "excluded" in found.reasons[0]
 
 
+MODRZEW = [
+    Brand(
+        name="Modrzew",
+        aliases=("Modrzew", "Modrzewia", "@ModrzewDom"),
+        exclude=("modrzew syberyjski", "bramki w derbach", "#Ekstraklasa"),
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "ours"),
+    [
+        # A phrase without the brand's word marks the footballer who shares it.
+        ("Modrzew znowu! Dwie bramki w derbach 🔥 #Ekstraklasa", False),
+        ("Modrzew strzela, a ja oglądam #ekstraklasa", False),
+        # ... but not when the post is written to the brand's account.
+        ("@ModrzewDom trzeci tydzień bez kluczy, a wy o #Ekstraklasa", True),
+        # A phrase with the brand's word hides only itself.
+        ("Taras z deski: modrzew syberyjski. A Modrzewia pytam o klucze od pół roku", True),
+        ("Modrzew nie oddał kluczy w terminie", True),
+    ],
+)
+def test_an_excluded_phrase_without_the_brand_marks_the_other_sense(text: str, ours: bool) -> None:
+    assert find_brand(text, MODRZEW, lang="pl").about_brand is ours
+
+
 OSTOJA = [
     Brand(
         name="Ostoja",

@@ -220,6 +220,17 @@ def _excluded_spans(
     return found
 
 
+def _other_sense(brand: Brand, excluded: Sequence[str]) -> str | None:
+    """The excluded phrase of a post that marks the other sense of the brand's word without
+    naming it ("#Ekstraklasa", "bramki w derbach" for a footballer who shares the name).
+    The caller skips a post written to the brand's @account."""
+    for phrase in excluded:
+        folded = _fold_phrase(phrase)
+        if not any(_alias_pattern(a).search(folded) for a in (brand.name, *brand.aliases)):
+            return phrase
+    return None
+
+
 def names_any(text: str, names: Sequence[str] = DEFAULT_COMPETITORS) -> bool:
     """Whether the text names any of these brands (in any inflected form)."""
     folded = normalise(text).ascii_folded
@@ -260,12 +271,17 @@ def find_brand(
             excluded.append(phrase)
             for start, end in spans:
                 scan = f"{scan[:start]}{' ' * (end - start)}{scan[end:]}"  # positions kept
-        mentions = [
-            m.group(0)
+        found = [
+            m
             for a in brand.aliases
             for m in _found(_alias_pattern(a), scan)
             if _as_name(m, scan, cased)
         ]
+        mentions = [m.group(0) for m in found]
+        addressed = any(m.start() > 0 and scan[m.start() - 1] == "@" for m in found)
+        context = None if addressed else _other_sense(brand, excluded)
+        if context is not None:
+            return BrandMention(None, False, (), (f"{brand.name} in another sense: {context!r}",))
         if not mentions:
             if excluded:
                 return BrandMention(
