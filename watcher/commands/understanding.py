@@ -14,7 +14,7 @@ from watcher.formats.posts import read_posts
 from watcher.stages import run_pipeline
 from watcher.understanding.complaint import model_probabilities
 from watcher.understanding.language import detect_languages
-from watcher.understanding.pipeline import understand
+from watcher.understanding.pipeline import from_feed, understand
 
 
 @click.command("process")
@@ -53,6 +53,7 @@ def classify(state: State, path: Path, encoding: str | None, skip_invalid: bool)
             ref_patterns=patterns,
             probability=probability,
             language=language,
+            feed=from_feed("import", record.source),
         )
         sys.stdout.write(json.dumps(found.as_dict(), ensure_ascii=False) + "\n")
 

@@ -29,7 +29,7 @@ from watcher.matching.facts import (
 from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
-from watcher.understanding.brand import names_any
+from watcher.understanding.brand import NO_BRAND, names_any
 from watcher.understanding.stories import join_follow_up, merge_stories, same_item
 
 MACHINE = "watcher"
@@ -282,7 +282,7 @@ class Linker:
         forum) that cites one of the helpdesk's ticket numbers, gives the e-mail or phone
         of exactly one of its customers, or that one ticket fits clearly and at least as
         well as such an e-mail would: it is about the watched brand."""
-        if not complaint.is_complaint or "no watched brand named" not in (complaint.reasons or []):
+        if not complaint.is_complaint or NO_BRAND not in (complaint.reasons or []):
             return False
         if names_any(self._text(complaint)):
             return False  # another provider is named: its grievance may be theirs

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from wordfreq import zipf_frequency
 
@@ -237,6 +238,34 @@ def names_any(text: str, names: Sequence[str] = DEFAULT_COMPETITORS) -> bool:
     return any(_alias_pattern(name).search(folded) for name in names)
 
 
+NO_BRAND = "no watched brand named"
+_SUBREDDIT = re.compile(r"^/r/([^/]+)")
+
+
+def _place_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9.]", "", _fold_phrase(name).lstrip("@#"))
+
+
+def own_community(url: str | None, brands: Sequence[Brand]) -> str | None:
+    """The watched brand whose own community a post was written in: a subreddit named as
+    the brand or one of its products (r/RiftRaiders), or a site under one of the brand's
+    domains (forum.gremlingames.example for the alias "gremlingames.example")."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = (parts.hostname or "").casefold()
+    subreddit = _SUBREDDIT.match(parts.path)
+    place = _place_key(subreddit.group(1)) if subreddit else None
+    for brand in brands:
+        for alias in (brand.name, *brand.aliases):
+            key = _place_key(alias)
+            if "." in key and (host == key or host.endswith(f".{key}")):
+                return brand.name
+            if place and key == place:
+                return brand.name
+    return None
+
+
 def own_account(author: str | None, brands: Sequence[Brand]) -> str | None:
     """The watched brand whose own account wrote a post: an alias "@NetiaSA" is its handle."""
     if not author:
@@ -293,4 +322,4 @@ def find_brand(
             return BrandMention(brand.name, False, tuple(mentions), (passing,))
         reasons = (f"names {brand.name} as {', '.join(sorted(set(mentions)))}",)
         return BrandMention(brand.name, True, tuple(mentions), reasons)
-    return BrandMention(None, False, (), ("no watched brand named",))
+    return BrandMention(None, False, (), (NO_BRAND,))

@@ -405,12 +405,19 @@ _FIRST_PERSON = {
 }
 
 
+def _in_first_person(folded: str, lang: str | None) -> bool:
+    speakers = [_FIRST_PERSON[lang]] if lang in _FIRST_PERSON else list(_FIRST_PERSON.values())
+    return any(pattern.search(folded) for pattern in speakers)
+
+
 def _in_third_person(folded: str, lang: str | None) -> bool:
     """A longer text in which no one speaks of themselves."""
-    if len(folded) < REPORT_MIN_CHARS:
-        return False
-    speakers = [_FIRST_PERSON[lang]] if lang in _FIRST_PERSON else list(_FIRST_PERSON.values())
-    return not any(pattern.search(folded) for pattern in speakers)
+    return len(folded) >= REPORT_MIN_CHARS and not _in_first_person(folded, lang)
+
+
+def in_third_person(text: str, lang: str | None) -> bool:
+    """A longer text in which no one speaks of themselves ("I", "my", "zapłaciłem", "nas")."""
+    return _in_third_person(normalise(text).ascii_folded, lang)
 
 
 def _told_of_customers(folded: str, lang: str | None, press: bool = False) -> bool:

@@ -8,9 +8,15 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from watcher.config import Brand
-from watcher.understanding.brand import find_brand, own_account
+from watcher.understanding.brand import (
+    NO_BRAND,
+    BrandMention,
+    find_brand,
+    own_account,
+    own_community,
+)
 from watcher.understanding.category import categorise
-from watcher.understanding.complaint import classify_complaint
+from watcher.understanding.complaint import classify_complaint, in_third_person
 from watcher.understanding.identifiers import extract_identifiers
 from watcher.understanding.language import LanguageGuess, detect_language
 from watcher.understanding.loudness import Loudness, measure_loudness
@@ -22,6 +28,8 @@ class PostLike(Protocol):
 
     @property
     def external_id(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
     @property
     def title(self) -> str | None: ...
     @property
@@ -68,6 +76,18 @@ class Understanding:
         }
 
 
+# What a posts file calls a news or blog feed's items; a configured source says so by its type.
+FEED_NAMES = frozenset({"rss", "atom", "feed"})
+
+
+def from_feed(source_type: str, source_name: str) -> bool:
+    """Whether posts of this source are a feed's items: a configured feed, or an imported
+    file's posts whose source is named "rss", "atom" or "feed"."""
+    return source_type == "feed" or (
+        source_type == "import" and source_name.casefold() in FEED_NAMES
+    )
+
+
 def post_text(post: PostLike) -> str:
     return "\n".join(part for part in (post.title, post.text) if part)
 
@@ -81,15 +101,24 @@ def understand(
     sources: int = 1,
     probability: float | None = None,
     language: LanguageGuess | None = None,
+    feed: bool = False,
 ) -> Understanding:
     """Language, brand, complaint, category, severity, identifiers and loudness of a post.
 
     `probability` (the complaint model's) and `language` are given when they were
-    computed for many posts at once, which is much faster.
+    computed for many posts at once, which is much faster. `feed` says the post is an
+    item of a news or blog feed.
     """
     text = post_text(post)
     language = language or detect_language(text, languages)
     mention = find_brand(text, brands, lang=language.lang)
+    if mention.reasons == (NO_BRAND,):
+        # A post in the brand's own subreddit or forum need not name it.
+        community = own_community(post.url, brands)
+        if community is not None:
+            mention = BrandMention(
+                community, True, (), (f"written in {community}'s own community",)
+            )
     guess = classify_complaint(text, language.lang, probability=probability)
     own = own_account(post.author, brands)
     if own is not None and guess.is_complaint:
@@ -97,6 +126,15 @@ def understand(
         # grievance, however many words of trouble it has.
         guess = replace(
             guess, is_complaint=False, reasons=(*guess.reasons, f"posted by {own}'s own account")
+        )
+    elif feed and guess.is_complaint and in_third_person(text, language.lang):
+        # A feed's longer item in which no one speaks of themselves is the news of an outage
+        # or a price rise, however many words of trouble it has; a customer's blog post
+        # says "I" or "we".
+        guess = replace(
+            guess,
+            is_complaint=False,
+            reasons=(*guess.reasons, "a feed's item in which no one speaks of themselves"),
         )
     reasons = [*mention.reasons, *guess.reasons]
     if language.lang is not None and language.lang not in languages:

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from watcher import db
 from watcher.config import Config
 from watcher.models import AuditEvent, Complaint, Post
-from watcher.understanding.brand import names_any
+from watcher.understanding.brand import NO_BRAND, names_any
 from watcher.understanding.complaint import model_probabilities
 from watcher.understanding.language import detect_languages
-from watcher.understanding.pipeline import post_text, understand
+from watcher.understanding.pipeline import from_feed, post_text, understand
 from watcher.understanding.stories import assign_story
 
 BATCH = 200
@@ -76,7 +76,7 @@ def _about_the_page(session: Session, post: Post, facts: dict[str, object]) -> N
     """
     reasons = facts["reasons"]
     assert isinstance(reasons, list)
-    if "no watched brand named" not in reasons:
+    if NO_BRAND not in reasons:
         return  # an excluded phrase, a competitor: the post said what it is about
     page, _, fragment = (post.url or "").partition("#")
     if not fragment or not page or names_any(post_text(post)):
@@ -97,7 +97,7 @@ def _about_the_page(session: Session, post: Post, facts: dict[str, object]) -> N
     facts["about_brand"] = True
     facts["brand"] = earlier.brand
     facts["reasons"] = [
-        *(r for r in reasons if r != "no watched brand named"),
+        *(r for r in reasons if r != NO_BRAND),
         f"on a page about {earlier.brand}: {earlier.post.external_id}",
     ]
 
@@ -157,6 +157,7 @@ def process_posts(
                 sources=sources,
                 probability=probabilities.get(post.id),
                 language=detected.get(post.id),
+                feed=from_feed(post.source.type, post.source.name),
             )
         )
         if not facts["about_brand"]:
