@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from watcher.config import Brand
 from watcher.formats.posts import parse_post
 from watcher.understanding.pipeline import from_feed, understand
@@ -26,11 +28,28 @@ def test_the_brands_own_account_does_not_complain_about_itself() -> None:
     assert company.category is None  # no complaint, so no complaint category
 
 
+@pytest.mark.parametrize("byline", ["Nurt", "Zespół Nurt", "NURT Support"])
+def test_a_byline_of_the_brands_name_is_the_company_writing(byline: str) -> None:
+    found = understand(parse_post(post(byline)), NURT)
+    assert not found.is_complaint and "posted by Nurt's own account" in found.reasons
+
+
+@pytest.mark.parametrize("author", ["nurt_fan", "Nurtowski Jan"])
+def test_a_name_that_only_holds_the_brands_is_a_customer(author: str) -> None:
+    assert understand(parse_post(post(author)), NURT).is_complaint
+
+
 NEWS = (
     "Od jutra nowe taryfy Nurtu. Ile zapłacimy za wodę?\n"
     "Od 1 kwietnia metr sześcienny wody i ścieków będzie kosztował 17,85 zł brutto. Dla "
     "czteroosobowej rodziny to ok. 12 zł więcej miesięcznie. Awaria magistrali z lutego "
     "wciąż nie jest rozliczona, a mieszkańcy skarżą się na brak wody."
+)
+NEWS_EN = (
+    "Nurt water outage leaves Zacisze without heating for three days\n"
+    "Residents of Zacisze were left without heating and hot water for three days after a "
+    "main failed on Monday. Nurt said the repair took longer than planned and that bills "
+    "would be corrected, but many customers are still waiting for an answer."
 )
 BLOG = (
     "Nurt: trzeci dzień bez ciepłej wody\n"
@@ -50,6 +69,11 @@ def test_a_feeds_item_in_which_no_one_speaks_of_themselves_is_news() -> None:
     assert understand(parse_post(feed_post(NEWS, "forum")), NURT).is_complaint
     # ... and a customer's blog post in the feed says "I".
     assert understand(parse_post(feed_post(BLOG)), NURT, feed=True).is_complaint
+    # The newsroom's own "told us" is not a customer speaking.
+    told = f"{NEWS_EN} One reader told us he was charged twice for February."
+    assert not understand(parse_post(feed_post(told)), NURT, feed=True).is_complaint
+    paid = f"{NEWS_EN} I was charged twice for February."
+    assert understand(parse_post(feed_post(paid)), NURT, feed=True).is_complaint
 
 
 def test_which_sources_are_feeds() -> None:

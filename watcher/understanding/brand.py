@@ -266,10 +266,29 @@ def own_community(url: str | None, brands: Sequence[Brand]) -> str | None:
     return None
 
 
+# Words a company's own byline adds to its name: "Zespół Skok", "Netia Support".
+_BYLINE = re.compile(
+    r"^(?:(?:zespol|team|biuro prasowe|obsluga klienta|support) )?(?P<name>.+?)"
+    r"(?: (?:team|support|help|pomoc|press|newsroom))?$"
+)
+
+
 def own_account(author: str | None, brands: Sequence[Brand]) -> str | None:
-    """The watched brand whose own account wrote a post: an alias "@NetiaSA" is its handle."""
+    """The watched brand whose own account wrote a post: an alias "@NetiaSA" is its handle,
+    and a byline of the brand's name ("Netia", "Zespół Skok") is the company's own."""
     if not author:
         return None
+    key = author.strip().removeprefix("@").casefold()
+    byline = _BYLINE.match(_fold_phrase(author.strip()))
+    name = byline.group("name") if byline else None
+    for brand in brands:
+        if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):
+            return brand.name
+        if name and any(
+            _fold_phrase(a) == name for a in (brand.name, *brand.aliases) if a[0] not in "@#"
+        ):
+            return brand.name
+    return None
     key = author.strip().removeprefix("@").casefold()
     for brand in brands:
         if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):

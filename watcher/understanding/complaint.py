@@ -415,9 +415,21 @@ def _in_third_person(folded: str, lang: str | None) -> bool:
     return len(folded) >= REPORT_MIN_CHARS and not _in_first_person(folded, lang)
 
 
-def in_third_person(text: str, lang: str | None) -> bool:
-    """A longer text in which no one speaks of themselves ("I", "my", "zapłaciłem", "nas")."""
-    return _in_third_person(normalise(text).ascii_folded, lang)
+# The press speaking of itself: "one reader told us", "napisał do nas czytelnik".
+_NEWSROOM_US = re.compile(
+    r"\b(?:told|tells|wrote to|writes to|contacted) us\b"
+    r"|\b(?:powiedzial\w*|napisal\w*|przekazal\w*|potwierdzil\w*) nam\b"
+    r"|\b(?:napisal\w*|zglosil\w*|odezwal\w*) sie do nas\b|\bnaszej redakcji\b"
+)
+
+
+def in_third_person(text: str, lang: str | None, *, press: bool = False) -> bool:
+    """A longer text in which no one speaks of themselves ("I", "my", "zapłaciłem", "nas");
+    with `press`, the newsroom's own "told us" does not count."""
+    folded = normalise(text).ascii_folded
+    if press:
+        folded = _NEWSROOM_US.sub(" ", folded)
+    return _in_third_person(folded, lang)
 
 
 def _told_of_customers(folded: str, lang: str | None, press: bool = False) -> bool:

@@ -127,7 +127,7 @@ def understand(
         guess = replace(
             guess, is_complaint=False, reasons=(*guess.reasons, f"posted by {own}'s own account")
         )
-    elif feed and guess.is_complaint and in_third_person(text, language.lang):
+    elif feed and guess.is_complaint and in_third_person(text, language.lang, press=True):
         # A feed's longer item in which no one speaks of themselves is the news of an outage
         # or a price rise, however many words of trouble it has; a customer's blog post
         # says "I" or "we".
