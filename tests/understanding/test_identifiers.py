@@ -303,3 +303,10 @@ def test_a_neighbours_city_is_one_city_in_polish_and_english() -> None:
     assert extract_details("sent 2000 zł to my mama in Lviv")["places"] == ["Lwów"]
     assert extract_details("przelew do matki, Lwów, 2 000,00 PLN")["places"] == ["Lwów"]
     assert extract_details("brat w Kijowie, a ja w Kyiv")["places"] == ["Kijów"]
+
+
+def test_a_fleet_number_is_a_document_number() -> None:
+    text = "Mig scooter H-5130 has no front brake; the car was WX-1234, not K-22 or P-117"
+    assert extract_details(text)["codes"] == ["H-5130", "WX-1234"]
+    # Four digits after a longer word, or a year, are not.
+    assert extract_details("Renault-2019, Skoda-1234, rok 2025-04")["codes"] == []

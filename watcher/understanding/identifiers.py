@@ -387,7 +387,7 @@ def _dates(text: str) -> list[str]:
 # text is read when the matcher loads, and the full patterns cost twice as much.
 _THOUSANDS_HINT = re.compile(r"\d ?(?:[kK]\b|[tT][yY][sS])")
 _CODE_HINT = re.compile(
-    r"[0-9][-/][A-Za-z0-9]|[A-Za-z][-/]?[0-9]{5}|[A-Za-z][0-9]+[A-Za-z]|[0-9][A-Za-z]+[0-9]"
+    r"[0-9][-/][A-Za-z0-9]|[A-Za-z][-/]?[0-9]{4}|[A-Za-z][0-9]+[A-Za-z]|[0-9][A-Za-z]+[0-9]"
 )
 
 
@@ -532,6 +532,8 @@ CODE_DIGITS = 5
 # that switches between them twice or more, in a code of CODE_MIN_CHARS, needs fewer digits.
 _SCRAMBLED = re.compile(r"[A-Za-z]+\d+[A-Za-z]|\d+[A-Za-z]+\d")
 CODE_MIN_CHARS = 8
+# A vehicle's or a device's fleet number: a letter or three, a dash, four digits ("H-5130").
+_NUMBERED_UNIT = re.compile(r"[A-Z]{1,3}-\d{4}")
 
 
 def _codes(text: str) -> list[str]:
@@ -543,7 +545,7 @@ def _codes(text: str) -> list[str]:
         digits = sum(c.isdigit() for c in code)
         scrambled = len(code) >= CODE_MIN_CHARS and bool(_SCRAMBLED.search(code))
         if (
-            (digits >= CODE_DIGITS or scrambled)
+            (digits >= CODE_DIGITS or scrambled or _NUMBERED_UNIT.fullmatch(code))
             and len(code) <= 30
             and (any(c.isalpha() for c in code) or "/" in code)
             and not _DATE_LIKE.match(code)
