@@ -137,6 +137,32 @@ def test_a_denied_outage_is_no_grievance() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Refund for the 316 PLN came through overnight. Took 2 days but fair play", "en"),
+        ("Got my refund already on Sunday evening, plus the 20 zł. Thanks", "en"),
+        ("Update: przyjrzeli się zdjęciom i anulowali obciążenie, 1000 zł wróciło na kartę", "pl"),
+        ("Zwrot za podwójną płatność przyszedł, a dziś jeszcze bon 20 zł. Ogarnięte 👍", "pl"),
+    ],
+)
+def test_money_put_right_is_no_complaint(text: str, lang: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert not guess.is_complaint and "rule: put right (-5.0)" in guess.reasons, guess
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zamówienie anulowane 14.01, 87,30 zł dalej nie wróciło na kartę. Ile można czekać?",
+        "Ktoś już dostał zwrot? Czekam od tygodnia na 415 zł",
+    ],
+)
+def test_money_not_yet_back_is_still_a_complaint(text: str) -> None:
+    guess = classify_complaint(text, "pl")
+    assert guess.is_complaint and not any("put right" in r for r in guess.reasons), guess
+
+
+@pytest.mark.parametrize(
     ("text", "lang", "rule"),
     [
         ("Credit where it's due: the branch opened my account in 20 minutes", "en", "praise"),

@@ -208,6 +208,17 @@ RULES = (
         -3.5,
     ),
     _rule(
+        "put right",
+        (
+            # The money came back and the customer says so: "got my 249 zł back", "refund
+            # came through overnight", "1000 zł wróciło na kartę", "ogarnięte", "fair play".
+            r"\bgot my (?:\w+ ){0,2}(?:back|refund)\b|\brefund\b[^.!?]{0,30}\bcame through\b"
+            r"|\bfair play\b|\bogarniete\b|(?<!nie )\bwrocil\w* na (?:karte|konto)\b"
+            r"|\banulowal\w* (?:obciazenie|oplate|kare)\b",
+        ),
+        -5.0,
+    ),
+    _rule(
         "joke",
         (
             # A joke tagged as one ("#heheszki", "#suchar"): about the brand, not a grievance.
