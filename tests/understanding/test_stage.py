@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from watcher.formats.posts import parse_post
 from watcher.models import AuditEvent, Complaint, Post, Story
 from watcher.posts import store_posts
 from watcher.understanding.stage import process_posts
+from watcher.understanding.stories import reply_page
 
 
 def _config(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -90,3 +92,44 @@ def test_a_comment_under_a_page_about_the_brand_is_about_the_brand(
     assert any("on a page about Netia" in reason for reason in rows["c1"].reasons)
     assert not rows["c2"].about_brand  # names another provider
     assert not rows["c3"].about_brand  # another page
+
+
+def test_a_comment_in_a_reddit_thread_about_the_brand_is_about_the_brand(
+    session: Session, tmp_path: Path
+) -> None:
+    config = _config(tmp_path)
+    thread = "https://reddit.example/r/Polska/comments/1jz0m8k/netia_sciagnela_mi_dwa_razy/"
+    other = "https://reddit.example/r/Polska/comments/1jz9zzz/pogoda_w_weekend/"
+    store_posts(session, [  # type: ignore[list-item]
+        _post("t", "Netia ściągnęła mi dwa razy po 89,99 zł za jeden miesiąc", url=thread),
+        _post("r1", "u mnie 132,40 x2. jutro rano dzwonię, dziś nie ma szans",
+              url=f"{thread}mn1a2b3/", published_at="2026-11-21T10:00:00Z"),
+        _post("r2", "u mnie 132,40 x2. jutro rano dzwonię, dziś nie ma szans",
+              url=f"{other}mn1a2b4/", published_at="2026-11-21T11:00:00Z"),
+    ])  # fmt: skip
+    session.flush()
+    process_posts(session, config)
+    rows = {c.post.external_id: c for c in session.scalars(select(Complaint))}
+    assert rows["r1"].about_brand and rows["r1"].brand == "Netia"
+    assert any("on a page about Netia: t" in reason for reason in rows["r1"].reasons)
+    assert not rows["r2"].about_brand  # a comment in another thread
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("https://blog.example/x#comment-3", ("https://blog.example/x", "https://blog.example/x#")),
+        (
+            "https://reddit.example/r/krakow/comments/1j5kq2x/mig_still/mgk2a1b/",
+            (
+                "https://reddit.example/r/krakow/comments/1j5kq2x/",
+                "https://reddit.example/r/krakow/comments/1j5kq2x/",
+            ),
+        ),
+        ("https://reddit.example/r/krakow/comments/1j5kq2x/mig_still/", None),  # the thread
+        ("https://forum.example/t/123", None),
+        (None, None),
+    ],
+)
+def test_the_page_a_reply_was_written_on(url: str | None, page: tuple[str, str] | None) -> None:
+    assert reply_page(url) == page

@@ -21,7 +21,7 @@ from watcher.understanding.brand import NO_BRAND, names_any
 from watcher.understanding.complaint import model_probabilities
 from watcher.understanding.language import detect_languages
 from watcher.understanding.pipeline import from_feed, post_text, understand
-from watcher.understanding.stories import assign_story
+from watcher.understanding.stories import assign_story, reply_page
 
 BATCH = 200
 ACTOR = "watcher"
@@ -71,22 +71,24 @@ def _about_the_page(session: Session, post: Post, facts: dict[str, object]) -> N
     """A comment under a blog post about the brand, or a reply in its forum thread, is about the
     brand too, though it names none ("Update: they refunded me on 2 April"): the page says so.
 
-    The page is the post's URL without its fragment (#comment-31, #p9002); a comment that
-    names another provider may be about that one, and stays off the brand.
+    The page is the post's URL without its fragment (#comment-31, #p9002), or a Reddit
+    comment's thread; a comment that names another provider may be about that one, and
+    stays off the brand.
     """
     reasons = facts["reasons"]
     assert isinstance(reasons, list)
     if NO_BRAND not in reasons:
         return  # an excluded phrase, a competitor: the post said what it is about
-    page, _, fragment = (post.url or "").partition("#")
-    if not fragment or not page or names_any(post_text(post)):
+    found = reply_page(post.url)
+    if found is None or names_any(post_text(post)):
         return
+    page, prefix = found
     earlier = session.scalars(
         select(Complaint)
         .join(Post, Complaint.post_id == Post.id)
         .where(
             Post.id != post.id,
-            or_(Post.url == page, Post.url.startswith(f"{page}#", autoescape=True)),
+            or_(Post.url == page, Post.url.startswith(prefix, autoescape=True)),
             Complaint.about_brand.is_(True),
         )
         .order_by(Post.published_at, Post.id)

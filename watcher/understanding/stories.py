@@ -168,6 +168,24 @@ def _thread(url: str | None) -> str | None:
     return page.removeprefix("https://").removeprefix("http://") or None
 
 
+# A Reddit comment's address: its thread's (".../comments/1jz0m8k/") with the thread's slug
+# and the comment's id after it.
+_REDDIT_COMMENT = re.compile(r"^(?P<thread>[^#?]*/comments/[^/]+/)[^/]+/[^/]+/?$")
+
+
+def reply_page(url: str | None) -> tuple[str, str] | None:
+    """The page a reply was written on, as (its address, the prefix every reply on it
+    shares): a comment under a blog post (#comment-3), a reply in a forum thread (#p9002),
+    a Reddit comment. None for a post that is no reply."""
+    page, _, fragment = (url or "").partition("#")
+    if page and fragment:
+        return page, f"{page}#"
+    comment = _REDDIT_COMMENT.match(page)
+    if comment:
+        return comment.group("thread"), comment.group("thread")
+    return None
+
+
 def same_thread(a: Post, b: Post) -> bool:
     """One page or thread: a blog post and its comments (#comment-3), a Reddit thread and a
     comment in it (the thread's address with the comment's id after it)."""
