@@ -291,6 +291,24 @@ def test_a_ticket_opened_from_the_authors_tweet_the_next_morning_is_a_candidate(
     assert context.candidates(_post("Dostawa stołu miała być dziś i nic")) == []
 
 
+def test_a_ticket_quoting_the_posts_order_number_the_same_day_is_a_candidate(
+    session: Session,
+) -> None:
+    # The post is of 15.11 00:00: "filing it through the form now"; the form came at 07:00.
+    order = "Zamówienie Z-41505123, 2 x 415 zł pobrane."
+    context = _context(
+        session,
+        [
+            _ticket(910, order, created_at="2026-11-15T07:00:00Z"),
+            _ticket(911, order, created_at="2026-11-16T07:00:00Z"),  # two days later
+            _ticket(912, "Zamówienie Z-41505124, 2 x 415 zł.", created_at="2026-11-15T07:00:00Z"),
+        ],
+    )
+    post = _post("Z karty zeszło 830 za zamówienie Z-41505123. Zgłaszam przez formularz.")
+    found = {c.ticket.external_id: c.channels for c in context.candidates(post)}
+    assert found == {"NT-910": {"code"}}
+
+
 def test_the_index_built_on_every_core_is_the_one_built_on_one(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -172,6 +172,8 @@ class MatchContext:
     by_place: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # The tickets of each content word: a word few tickets share singles one out.
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The tickets quoting each document number (an order, a contract, a fleet number).
+    by_code: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Stems of the watched brands' names ("inpost"): every post is about them, so however
     # few tickets write the name out, it singles none of them out.
     brand_words: frozenset[str] = frozenset()
@@ -205,6 +207,8 @@ class MatchContext:
             if old is not None:
                 for word in old.words:
                     self.by_word[word].discard(old.ticket_id)
+                for code in old.codes:
+                    self.by_code[code].discard(old.ticket_id)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
                 for key in ref_keys(old.external_id):
@@ -214,6 +218,8 @@ class MatchContext:
             self.tickets[facts.ticket_id] = facts
             for word in facts.words:
                 self.by_word[word].add(facts.ticket_id)
+            for code in facts.codes:
+                self.by_code[code].add(facts.ticket_id)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
             for key in ref_keys(facts.external_id):
@@ -310,6 +316,15 @@ class MatchContext:
             for digits in cited:
                 for ticket_id in self._near_references(digits):
                     add(ticket_id, "reference")
+
+        # Every ticket quoting a document number the post quotes. The customer who posts
+        # "filing it through the form now" opens it hours later: as a ticket of their own
+        # handle, it may be opened within OPENED_FROM_POST.
+        for code in complaint.codes:
+            for ticket_id in self.by_code.get(code, ()):
+                ticket = self.tickets[ticket_id]
+                if self._in_window(ticket, complaint.published_at, OPENED_FROM_POST):
+                    add(ticket_id, "code")
 
         # Every ticket on a street the post names, so neighbours on one street are rivals
         # (an outage) rather than whichever the text index happened to rank first.
