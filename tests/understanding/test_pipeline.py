@@ -7,6 +7,7 @@ import pytest
 from watcher.config import Brand
 from watcher.formats.posts import parse_post
 from watcher.understanding.pipeline import from_feed, understand
+from watcher.understanding.text import own_words
 
 NURT = [Brand(name="Nurt", aliases=("Nurt", "@NurtMiasto"), exclude=())]
 OUTAGE = (
@@ -110,3 +111,31 @@ def test_a_post_in_the_brands_own_community_need_not_name_it() -> None:
     movie = "Rewatched the Gremlins movie, still great."
     url = "https://reddit.example/r/RiftRaiders/comments/1/x/"
     assert not understand(parse_post(community_post(url, movie)), GREMLIN).about_brand
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        (
+            "Always carry two cards. Sorry that happened 😬\n\nQuote @asia_m: ukradli 1312 zł",
+            "Always carry two cards. Sorry that happened 😬",
+        ),
+        (
+            "'omyłkowo' 😂 a dostawa?\nQT @JarzebinaHome: SMS wysłane omyłkowo",
+            "'omyłkowo' 😂 a dostawa?",
+        ),
+        ("> Zamówienie Z-1234567 nie doszło\nU mnie to samo, 89,99 zł", "U mnie to samo, 89,99 zł"),
+        ("RT @kasia: Nurt od tygodnia bez wody, 17,85 zł za m³", None),  # a retweet is all theirs
+        ("Cena 5 > 3, a rachunek -> 120 zł", None),
+    ],
+)
+def test_own_words_leave_out_what_a_post_quotes(text: str, own: str | None) -> None:
+    assert own_words(text) == (text if own is None else own)
+
+
+def test_the_details_of_a_quoted_post_are_not_the_quoting_authors() -> None:
+    text = "Sorry that happened 😬 two cards, always\n\nQuote @asia_m: Nurt: zapłaciłam 1312 zł"
+    row = {"source": "twitter", "external_id": "q1", "author": "tomek", "text": text}
+    found = understand(parse_post(row), NURT)
+    assert found.about_brand  # the quoted post names the brand
+    assert found.identifiers["amounts"] == []

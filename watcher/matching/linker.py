@@ -31,6 +31,7 @@ from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
 from watcher.understanding.brand import NO_BRAND, names_any
 from watcher.understanding.stories import join_follow_up, merge_stories, same_item
+from watcher.understanding.text import own_words
 
 MACHINE = "watcher"
 # The reason added to a complaint that names no brand but is the brand's by its identifiers.
@@ -271,7 +272,8 @@ class Linker:
 
     @staticmethod
     def _text(complaint: Complaint) -> str:
-        return "\n".join(filter(None, [complaint.post.title, complaint.post.text]))
+        """What the complaint's author says: a quoted post's words are its author's."""
+        return own_words("\n".join(filter(None, [complaint.post.title, complaint.post.text])))
 
     def _only_brand(self) -> str | None:
         brands = self.config.brands

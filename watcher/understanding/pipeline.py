@@ -21,6 +21,7 @@ from watcher.understanding.identifiers import extract_identifiers
 from watcher.understanding.language import LanguageGuess, detect_language
 from watcher.understanding.loudness import Loudness, measure_loudness
 from watcher.understanding.severity import assess_severity
+from watcher.understanding.text import own_words
 
 
 class PostLike(Protocol):
@@ -156,7 +157,7 @@ def understand(
         complaint_confidence=guess.confidence,
         category=category,
         severity=severity,
-        identifiers=extract_identifiers(text, ref_patterns),
+        identifiers=extract_identifiers(own_words(text), ref_patterns),
         loudness=loudness,
         reasons=reasons,
     )

@@ -44,6 +44,23 @@ def strip_markup(text: str) -> str:
 _DROP_COMBINING = {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
 
 
+# Where a quote tweet's quoted post begins ("Quote @asia_m:", "QT @x:"): the rest is it.
+_QUOTE_TWEET = re.compile(
+    r"^[ \t]*(?:quote|qt|quoting|cytuj[aą]c)[ \t]+@[\w.]+[ \t]*:", re.I | re.M
+)
+# A line quoted in a reply ("> ...").
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*(?:\n|$)", re.M)
+
+
+def own_words(text: str) -> str:
+    """The text without what it quotes of someone else's post: the amounts, names and
+    numbers there are the quoted author's, not this one's."""
+    quote = _QUOTE_TWEET.search(text)
+    if quote:
+        text = text[: quote.start()]
+    return _QUOTED_LINE.sub("", text).strip()
+
+
 def fold_diacritics(text: str) -> str:
     """'Zażółć' -> 'Zazolc': Poles often type without diacritics."""
     if text.isascii():
