@@ -308,6 +308,41 @@ def test_the_authors_follow_up_within_days_continues_the_story(
         assert _decision(seeded, external_id)["duplicate_of"] is None
 
 
+def test_a_cross_post_under_another_handle_continues_the_story(
+    seeded: Session, linker: Linker
+) -> None:
+    """The same person as "ania_n" on the forum and "ania_nowak_waw" on Twitter, or anyone
+    who says the post is a copy, repeating the story's details."""
+    day = datetime(2026, 11, 15, 10, tzinfo=UTC)
+    amount = [{"value": "120.00", "currency": "PLN"}]
+    _own_stories(
+        seeded,
+        (_post("told", REF_TEXT, source="forum", author="ania_n"), day),
+        (_post("alike", "Netia: 120 zł za usługę, której nie chcę.", source="twitter",
+               author="ania_nowak_waw"), day + timedelta(hours=5)),
+        (_post("copied", "Kopiuję z forum: Netia 120 zł, 12.11 nikt nie przyszedł",
+               source="wykop", author="mirek"), day + timedelta(hours=6)),
+        (_post("stranger", "Netia: 120 zł za usługę, której nie chcę.", source="twitter",
+               author="zbyszek"), day + timedelta(hours=7)),
+    )  # fmt: skip
+    _complaint(
+        seeded,
+        "told",
+        category="billing",
+        identifiers={"ticket_refs": ["NT-10002"], "amounts": amount, "dates": ["--11-12"]},
+    )
+    _complaint(seeded, "alike", category="billing", identifiers={"amounts": amount})
+    _complaint(seeded, "copied", identifiers={"amounts": amount, "dates": ["--11-12"]})
+    _complaint(seeded, "stranger", category="billing", identifiers={"amounts": amount})
+    linker.run(seeded, now=NOW)
+    for external_id in ("alike", "copied"):
+        found = _decision(seeded, external_id)
+        assert found["decision"] == "duplicate" and found["duplicate_of"] == "told", found
+        assert found["ticket_id"] == "NT-10002"
+    # Another person with the same words and amount tells their own story.
+    assert _decision(seeded, "stranger")["duplicate_of"] is None
+
+
 def test_story_decisions_are_stable_on_a_rerun_and_keep_peoples_calls(
     seeded: Session, linker: Linker
 ) -> None:

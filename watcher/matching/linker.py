@@ -30,7 +30,14 @@ from watcher.matching.features import Comparison, compare
 from watcher.matching.scoring import Score, Weights, score, shipped_weights
 from watcher.models import AuditEvent, Complaint, Match, Post
 from watcher.understanding.brand import NO_BRAND, names_any
-from watcher.understanding.stories import join_follow_up, merge_stories, same_item
+from watcher.understanding.stories import (
+    join_cross_post,
+    join_follow_up,
+    merge_stories,
+    one_person,
+    same_item,
+    says_it_is_a_copy,
+)
 from watcher.understanding.text import own_words
 
 MACHINE = "watcher"
@@ -418,9 +425,9 @@ class Linker:
         elif not complaint.is_complaint:
             decision = Decision("not_complaint", reason="not a complaint")
         else:
-            join_follow_up(
-                session, complaint, window=self.config.duration("STORY_FOLLOW_UP_WINDOW")
-            )
+            follow_up = self.config.duration("STORY_FOLLOW_UP_WINDOW")
+            if join_follow_up(session, complaint, window=follow_up) is None:
+                join_cross_post(session, complaint, window=follow_up)
             merge_stories(
                 session, complaint.post, window=self.config.duration("STORY_WINDOW"),
                 threshold=self.config["STORY_SIMILARITY"],
@@ -570,7 +577,11 @@ def _repeats(post: Post, tellings: Sequence[Post], owner: int | None, customers:
     if not post.author:
         return True
     author = post.author.casefold()
-    return any(told.author is not None and told.author.casefold() == author for told in tellings)
+    if any(told.author is not None and told.author.casefold() == author for told in tellings):
+        return True
+    # The same person under another handle ("annak_gda" and "AnnaK_Gdansk"), or one who
+    # says the post is a copy of theirs: the story gathered it by its details.
+    return says_it_is_a_copy(post) or any(one_person(post, told) for told in tellings)
 
 
 def _sync_matches(session: Session, complaint: Complaint, decision: Decision) -> None:

@@ -88,7 +88,7 @@ def _compact(author: str) -> str:
     return "".join(ch for ch in normalise(author).ascii_folded if ch.isalnum())
 
 
-def _one_person(a: Post, b: Post) -> bool:
+def one_person(a: Post, b: Post) -> bool:
     """A blog's byline and the author's handle elsewhere: "Hannah B." and "hannahb_waw"."""
     if not (a.author and b.author):
         return False
@@ -133,7 +133,7 @@ def _links_to(post: Post, other: Post) -> bool:
         _url_key(link.rstrip(".,;:!?")) == target for link in _LINK.findall(post.text or "")
     ):
         return False
-    if not _two_authors(post, other) or _one_person(post, other):
+    if not _two_authors(post, other) or one_person(post, other):
         return True
     if _OWN_WRITING.search(post.text or ""):
         return True  # "New post: how they moved my visit five times <link>"
@@ -334,6 +334,76 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     keep, gone = sorted((earlier.post.story_id, post.story_id))
     _join(session, {gone}, keep)
     return earlier.post
+
+
+# A post that says it repeats the author's post elsewhere: "also posted on the gig forum",
+# "kopiuję z twittera", "wrzucałem wczoraj na reddita, wrzucę i tu".
+_CROSS_POST = re.compile(
+    r"\b(?:also posted (?:on|in|to)|cross-?post\w*|x-?post\w*|copying (?:my|what i)"
+    r"|reposting (?:my|from)|kopiuj\w* (?:z|ze|moj\w*)|przeklejam|wrzucam (?:tez|i) tu\w*"
+    r"|wrzuce (?:tez|i) tu\w*|wrzucal\w* (?:wczoraj |juz |tez )?na)\b"
+)
+# The details two posts of one person's story share: amounts, numbers, dates, places.
+_DETAIL_KEYS = ("amounts", "codes", "order_numbers", "dates", "places", "emails", "phones")
+CROSS_POST_DETAILS = 2  # shared details a cross-post by another handle needs
+
+
+def says_it_is_a_copy(post: Post) -> bool:
+    """Whether a post says it repeats its author's post elsewhere ("kopiuję z twittera")."""
+    return bool(_CROSS_POST.search(normalise(post.text or "").ascii_folded))
+
+
+def _shared_details(a: Complaint, b: Complaint) -> int:
+    mine, theirs = a.identifiers or {}, b.identifiers or {}
+    return sum(
+        1
+        for key in _DETAIL_KEYS
+        for value in mine.get(key) or ()
+        if value in (theirs.get(key) or ())
+    )
+
+
+def join_cross_post(session: Session, complaint: Complaint, *, window: timedelta) -> Post | None:
+    """Join a brand complaint to the story it repeats from another site under another name.
+
+    The same person posts on Twitter as "annak_gda" and on a forum as "AnnaK_Gdansk", or
+    says so ("kopiuję z twittera"): an earlier brand complaint of the last `window`, by a
+    handle that is the same name written differently and sharing a detail, or by anyone
+    when the post says it is a copy and they share CROSS_POST_DETAILS details, is the same
+    story. Returns the earlier post joined, or None.
+    """
+    post = complaint.post
+    if not post.author or post.story_id is None or post.published_at is None:
+        return None
+    says_so = says_it_is_a_copy(post)
+    query = (
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.id != post.id,
+            Post.story_id.is_not(None),
+            Post.story_id != post.story_id,
+            Post.author.is_not(None),
+            func.lower(Post.author) != post.author.lower(),
+            Post.published_at >= post.published_at - window,
+            Post.published_at <= post.published_at,
+            Complaint.is_complaint.is_(True),
+            Complaint.about_brand.is_(True),
+        )
+        .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+    if complaint.brand:
+        query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
+    for earlier in session.scalars(query):
+        shared = _shared_details(complaint, earlier)
+        if (one_person(post, earlier.post) and shared >= 1) or (
+            says_so and shared >= CROSS_POST_DETAILS
+        ):
+            assert earlier.post.story_id is not None
+            keep, gone = sorted((earlier.post.story_id, post.story_id))
+            _join(session, {gone}, keep)
+            return earlier.post
+    return None
 
 
 def _earliest(story: Story, moment: datetime | None) -> None:
