@@ -6,7 +6,12 @@ import random
 
 import pytest
 
-from watcher.understanding.complaint import classify_complaint, fit_model, load_examples
+from watcher.understanding.complaint import (
+    classify_complaint,
+    fit_model,
+    in_third_person,
+    load_examples,
+)
 
 COMPLAINTS = [
     "Netia od czterech dni bez internetu i zero kontaktu, co za firma",
@@ -332,3 +337,15 @@ def test_a_press_report_citing_sources_and_passengers_rights_is_news() -> None:
     )
     guess = classify_complaint(report, "en")
     assert "rule: told of customers (-2.5)" in guess.reasons and not guess.is_complaint
+
+
+def test_nouns_that_end_like_a_past_tense_are_no_one_speaking() -> None:
+    # "problem", "modelem", "reklam" end as "zapłaciłem" does once folded; a press report
+    # full of them is still in the third person.
+    report = (
+        "Od poniedziałku klienci apteki zgłaszają podwójne obciążenia kart. Jak potwierdził "
+        "rzecznik spółki, problem wynika z aktualizacji bramki płatności, a kwoty zostaną "
+        "zwrócone. Pani Iwona z Łodzi mówi nam, że zapłaciła dwa razy po 247,15 zł."
+    )
+    assert in_third_person(report, "pl", press=True)
+    assert not in_third_person(f"{report} Ja też zapłaciłem dwa razy.", "pl", press=True)

@@ -410,8 +410,11 @@ PRESS_RULES = frozenset({"news or announcement", "reported speech"})
 _FIRST_PERSON = {
     "en": re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me|mine|we|our|us)\b"),
     # Past tense of the first person ("zapłaciłem", "czekałam"), as well as the pronouns.
+    # Not the nouns that end alike: "problem", "celem", "modelem", "reklam".
     "pl": re.compile(
-        r"\b(?:ja|mi|mnie|moj\w*|mam|jestem|nam|nas|nasz\w*|\w+(?:lem|lam|lismy|lysmy))\b"
+        r"\b(?:ja|mi|mnie|moj\w*|mam|jestem|nam|nas|nasz\w*"
+        r"|(?!(?:problem|emblem|celem|modelem|hotelem|portfelem|stylem|kablem|kolem|tlem"
+        r"|reklam)\b)\w+(?:lem|lam|lismy|lysmy))\b"
     ),
 }
 
@@ -428,9 +431,10 @@ def _in_third_person(folded: str, lang: str | None) -> bool:
 
 # The press speaking of itself: "one reader told us", "napisał do nas czytelnik".
 _NEWSROOM_US = re.compile(
-    r"\b(?:told|tells|wrote to|writes to|contacted) us\b"
-    r"|\b(?:powiedzial\w*|napisal\w*|przekazal\w*|potwierdzil\w*) nam\b"
+    r"\b(?:told|tells|wrote to|writes to|contacted|spoke to|speaking to) us\b"
+    r"|\b(?:mowi\w*|powiedzial\w*|opowiada\w*|napisal\w*|przekazal\w*|potwierdzil\w*) nam\b"
     r"|\b(?:napisal\w*|zglosil\w*|odezwal\w*) sie do nas\b|\bnaszej redakcji\b"
+    r"|\b(?:w rozmowie|skontaktowal\w* sie) z nami\b"
 )
 
 
