@@ -88,12 +88,15 @@ def _compact(author: str) -> str:
     return "".join(ch for ch in normalise(author).ascii_folded if ch.isalnum())
 
 
+ONE_PERSON_CHARS = 5  # the shorter of one person's two names, letters and digits only
+
+
 def one_person(a: Post, b: Post) -> bool:
     """A blog's byline and the author's handle elsewhere: "Hannah B." and "hannahb_waw"."""
     if not (a.author and b.author):
         return False
     mine, theirs = sorted((_compact(a.author), _compact(b.author)), key=len)
-    return len(mine) >= 5 and theirs.startswith(mine)
+    return len(mine) >= ONE_PERSON_CHARS and theirs.startswith(mine)
 
 
 # A retweet: "RT @handle: the words of the handle's post", cut short with "…" when long.
@@ -294,12 +297,20 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     retold on Wykop). The same author complaining of the same brand within a few days, or
     in their own thread within THREAD_FOLLOW_UP ("Update: two weeks on and still
     nothing"), is the same story; it is told apart when the two cite different ticket
-    references.
-    Returns the earlier post joined, or None.
+    references. So is, within `window`, the same person under a handle written
+    differently ("annak_gda", "AnnaK_Gdansk") repeating a detail of theirs: one query
+    looks for both. Returns the earlier post joined, or None.
     """
     post = complaint.post
     if not post.author or post.story_id is None or post.published_at is None:
         return None
+    author = post.author.lower()
+    key = _compact(post.author)
+    alike = func.lower(Post.author) == author
+    if len(key) >= ONE_PERSON_CHARS:
+        # Both of one person's names begin alike: the database hands over those that hold
+        # this one's first letters, not every post.
+        alike = or_(alike, func.lower(Post.author).contains(key[:3], autoescape=True))
     query = (
         select(Complaint)
         .join(Post, Complaint.post_id == Post.id)
@@ -307,7 +318,7 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
             Post.id != post.id,
             Post.story_id.is_not(None),
             Post.story_id != post.story_id,
-            func.lower(Post.author) == post.author.lower(),
+            alike,
             Post.published_at >= post.published_at - max(window, THREAD_FOLLOW_UP),
             or_(
                 Post.published_at < post.published_at,
@@ -320,10 +331,26 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     )
     if complaint.brand:
         query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
-    earlier = session.scalars(query.limit(1)).first()
-    if earlier is None or earlier.post.story_id is None:
-        return None
-    assert earlier.post.published_at is not None
+    for earlier in session.scalars(query.limit(CROSS_POST_LOOKS)):
+        assert earlier.post.published_at is not None and earlier.post.author is not None
+        if earlier.post.author.lower() == author:
+            return _follow_up(session, complaint, earlier, window)
+        if (
+            post.published_at - earlier.post.published_at <= window
+            and one_person(post, earlier.post)
+            and _shared_details(complaint, earlier) >= 1
+        ):
+            return _joined(session, post, earlier)
+    return None
+
+
+def _follow_up(
+    session: Session, complaint: Complaint, earlier: Complaint, window: timedelta
+) -> Post | None:
+    """The author's latest earlier brand complaint: the same story, unless it is news from
+    weeks ago outside their own thread or cites another ticket."""
+    post = complaint.post
+    assert post.published_at is not None and earlier.post.published_at is not None
     if post.published_at - earlier.post.published_at > window and not same_thread(
         earlier.post, post
     ):
@@ -331,6 +358,11 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
     cited = set((complaint.identifiers or {}).get("ticket_refs") or ())
     if cited and not cited <= set((earlier.identifiers or {}).get("ticket_refs") or ()):
         return None
+    return _joined(session, post, earlier)
+
+
+def _joined(session: Session, post: Post, earlier: Complaint) -> Post:
+    assert earlier.post.story_id is not None and post.story_id is not None
     keep, gone = sorted((earlier.post.story_id, post.story_id))
     _join(session, {gone}, keep)
     return earlier.post
@@ -346,6 +378,7 @@ _CROSS_POST = re.compile(
 # The details two posts of one person's story share: amounts, numbers, dates, places.
 _DETAIL_KEYS = ("amounts", "codes", "order_numbers", "dates", "places", "emails", "phones")
 CROSS_POST_DETAILS = 2  # shared details a cross-post by another handle needs
+CROSS_POST_LOOKS = 200  # the latest brand complaints a post is compared with
 
 
 def says_it_is_a_copy(post: Post) -> bool:
@@ -364,18 +397,12 @@ def _shared_details(a: Complaint, b: Complaint) -> int:
 
 
 def join_cross_post(session: Session, complaint: Complaint, *, window: timedelta) -> Post | None:
-    """Join a brand complaint to the story it repeats from another site under another name.
-
-    The same person posts on Twitter as "annak_gda" and on a forum as "AnnaK_Gdansk", or
-    says so ("kopiuję z twittera"): an earlier brand complaint of the last `window`, by a
-    handle that is the same name written differently and sharing a detail, or by anyone
-    when the post says it is a copy and they share CROSS_POST_DETAILS details, is the same
-    story. Returns the earlier post joined, or None.
-    """
+    """Join a brand complaint that says it is a copy ("kopiuję z twittera", "also posted on
+    the gig forum") to the latest brand complaint of the last `window`, by anyone, sharing
+    CROSS_POST_DETAILS of its details. Returns the earlier post joined, or None."""
     post = complaint.post
-    if not post.author or post.story_id is None or post.published_at is None:
+    if post.story_id is None or post.published_at is None or not says_it_is_a_copy(post):
         return None
-    says_so = says_it_is_a_copy(post)
     query = (
         select(Complaint)
         .join(Post, Complaint.post_id == Post.id)
@@ -383,8 +410,6 @@ def join_cross_post(session: Session, complaint: Complaint, *, window: timedelta
             Post.id != post.id,
             Post.story_id.is_not(None),
             Post.story_id != post.story_id,
-            Post.author.is_not(None),
-            func.lower(Post.author) != post.author.lower(),
             Post.published_at >= post.published_at - window,
             Post.published_at <= post.published_at,
             Complaint.is_complaint.is_(True),
@@ -394,15 +419,9 @@ def join_cross_post(session: Session, complaint: Complaint, *, window: timedelta
     )
     if complaint.brand:
         query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
-    for earlier in session.scalars(query):
-        shared = _shared_details(complaint, earlier)
-        if (one_person(post, earlier.post) and shared >= 1) or (
-            says_so and shared >= CROSS_POST_DETAILS
-        ):
-            assert earlier.post.story_id is not None
-            keep, gone = sorted((earlier.post.story_id, post.story_id))
-            _join(session, {gone}, keep)
-            return earlier.post
+    for earlier in session.scalars(query.limit(CROSS_POST_LOOKS)):
+        if _shared_details(complaint, earlier) >= CROSS_POST_DETAILS:
+            return _joined(session, post, earlier)
     return None
 
 
