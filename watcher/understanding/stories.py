@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from datasketch import MinHash
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from w3lib.url import url_query_cleaner
 
@@ -290,6 +291,32 @@ def _join(session: Session, stories: set[int | None], keep: int) -> None:
     session.flush()
 
 
+CROSS_POST_DETAILS = 2  # shared details a cross-post by another handle needs
+CROSS_POST_LOOKS = 200  # the latest brand complaints a post is compared with
+
+
+def _earlier_brand_complaints(complaint: Complaint, *conditions: Any) -> Select[Complaint]:
+    """Brand complaints of other stories meeting `conditions`, latest first, at most
+    CROSS_POST_LOOKS of them: what a post may continue."""
+    post = complaint.post
+    query = (
+        select(Complaint)
+        .join(Post, Complaint.post_id == Post.id)
+        .where(
+            Post.id != post.id,
+            Post.story_id.is_not(None),
+            Post.story_id != post.story_id,
+            Complaint.is_complaint.is_(True),
+            Complaint.about_brand.is_(True),
+            *conditions,
+        )
+        .order_by(Post.published_at.desc(), Post.id.desc())
+    )
+    if complaint.brand:
+        query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
+    return query.limit(CROSS_POST_LOOKS)
+
+
 def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta) -> Post | None:
     """Join a brand complaint to the story of its author's brand complaint of the last `window`.
 
@@ -311,27 +338,16 @@ def join_follow_up(session: Session, complaint: Complaint, *, window: timedelta)
         # Both of one person's names begin alike: the database hands over those that hold
         # this one's first letters, not every post.
         alike = or_(alike, func.lower(Post.author).contains(key[:3], autoescape=True))
-    query = (
-        select(Complaint)
-        .join(Post, Complaint.post_id == Post.id)
-        .where(
-            Post.id != post.id,
-            Post.story_id.is_not(None),
-            Post.story_id != post.story_id,
-            alike,
-            Post.published_at >= post.published_at - max(window, THREAD_FOLLOW_UP),
-            or_(
-                Post.published_at < post.published_at,
-                and_(Post.published_at == post.published_at, Post.id < post.id),
-            ),
-            Complaint.is_complaint.is_(True),
-            Complaint.about_brand.is_(True),
-        )
-        .order_by(Post.published_at.desc(), Post.id.desc())
+    query = _earlier_brand_complaints(
+        complaint,
+        alike,
+        Post.published_at >= post.published_at - max(window, THREAD_FOLLOW_UP),
+        or_(
+            Post.published_at < post.published_at,
+            and_(Post.published_at == post.published_at, Post.id < post.id),
+        ),
     )
-    if complaint.brand:
-        query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
-    for earlier in session.scalars(query.limit(CROSS_POST_LOOKS)):
+    for earlier in session.scalars(query):
         assert earlier.post.published_at is not None and earlier.post.author is not None
         if earlier.post.author.lower() == author:
             return _follow_up(session, complaint, earlier, window)
@@ -377,8 +393,6 @@ _CROSS_POST = re.compile(
 )
 # The details two posts of one person's story share: amounts, numbers, dates, places.
 _DETAIL_KEYS = ("amounts", "codes", "order_numbers", "dates", "places", "emails", "phones")
-CROSS_POST_DETAILS = 2  # shared details a cross-post by another handle needs
-CROSS_POST_LOOKS = 200  # the latest brand complaints a post is compared with
 
 
 def says_it_is_a_copy(post: Post) -> bool:
@@ -403,23 +417,12 @@ def join_cross_post(session: Session, complaint: Complaint, *, window: timedelta
     post = complaint.post
     if post.story_id is None or post.published_at is None or not says_it_is_a_copy(post):
         return None
-    query = (
-        select(Complaint)
-        .join(Post, Complaint.post_id == Post.id)
-        .where(
-            Post.id != post.id,
-            Post.story_id.is_not(None),
-            Post.story_id != post.story_id,
-            Post.published_at >= post.published_at - window,
-            Post.published_at <= post.published_at,
-            Complaint.is_complaint.is_(True),
-            Complaint.about_brand.is_(True),
-        )
-        .order_by(Post.published_at.desc(), Post.id.desc())
+    query = _earlier_brand_complaints(
+        complaint,
+        Post.published_at >= post.published_at - window,
+        Post.published_at <= post.published_at,
     )
-    if complaint.brand:
-        query = query.where(or_(Complaint.brand.is_(None), Complaint.brand == complaint.brand))
-    for earlier in session.scalars(query.limit(CROSS_POST_LOOKS)):
+    for earlier in session.scalars(query):
         if _shared_details(complaint, earlier) >= CROSS_POST_DETAILS:
             return _joined(session, post, earlier)
     return None
