@@ -317,9 +317,9 @@ class MatchContext:
                 for ticket_id in self._near_references(digits):
                     add(ticket_id, "reference")
 
-        # Every ticket quoting a document number the post quotes. The customer who posts
-        # "filing it through the form now" opens it hours later: as a ticket of their own
-        # handle, it may be opened within OPENED_FROM_POST.
+        # Every ticket quoting a document number the post quotes. A customer who posts
+        # "filing it through the form now" opens the ticket hours later, so, like a ticket
+        # of the author's own handle, it may be opened within OPENED_FROM_POST.
         for code in complaint.codes:
             for ticket_id in self.by_code.get(code, ()):
                 ticket = self.tickets[ticket_id]

@@ -285,13 +285,10 @@ def own_account(author: str | None, brands: Sequence[Brand]) -> str | None:
         if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):
             return brand.name
         if name and any(
-            _fold_phrase(a) == name for a in (brand.name, *brand.aliases) if a[0] not in "@#"
+            _fold_phrase(a) == name
+            for a in (brand.name, *brand.aliases)
+            if not a.startswith(("@", "#"))
         ):
-            return brand.name
-    return None
-    key = author.strip().removeprefix("@").casefold()
-    for brand in brands:
-        if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):
             return brand.name
     return None
 
