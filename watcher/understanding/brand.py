@@ -257,12 +257,9 @@ def own_community(url: str | None, brands: Sequence[Brand]) -> str | None:
     subreddit = _SUBREDDIT.match(parts.path)
     place = _place_key(subreddit.group(1)) if subreddit else None
     for brand in brands:
-        for alias in (brand.name, *brand.aliases):
-            key = _place_key(alias)
-            if "." in key and (host == key or host.endswith(f".{key}")):
-                return brand.name
-            if place and key == place:
-                return brand.name
+        domains, names = _place_keys(brand.name, tuple(brand.aliases))
+        if any(host == key or host.endswith(f".{key}") for key in domains) or place in names:
+            return brand.name
     return None
 
 
@@ -284,13 +281,23 @@ def own_account(author: str | None, brands: Sequence[Brand]) -> str | None:
     for brand in brands:
         if any(a.startswith("@") and a[1:].casefold() == key for a in brand.aliases):
             return brand.name
-        if name and any(
-            _fold_phrase(a) == name
-            for a in (brand.name, *brand.aliases)
-            if not a.startswith(("@", "#"))
-        ):
+        if name and name in _names(brand.name, tuple(brand.aliases)):
             return brand.name
     return None
+
+
+@lru_cache(maxsize=64)
+def _names(name: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """A brand's name and aliases, folded, without its @accounts and #tags: what a byline
+    of the company is written as."""
+    return frozenset(_fold_phrase(a) for a in (name, *aliases) if not a.startswith(("@", "#")))
+
+
+@lru_cache(maxsize=64)
+def _place_keys(name: str, aliases: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """(domains, other names) of a brand, as `own_community` compares them."""
+    keys = {_place_key(a) for a in (name, *aliases)}
+    return frozenset(k for k in keys if "." in k), frozenset(k for k in keys if "." not in k)
 
 
 def find_brand(
