@@ -194,7 +194,7 @@ def test_a_known_authors_candidates_of_other_customers_are_someone_elses(
     assert set(_identity_levels(context, replace(post, author="someone")).values()) == {"none"}
 
 
-def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session) -> None:
+def test_a_ticket_one_typo_from_a_cited_existing_number_is_a_typo(session: Session) -> None:
     # The post cites NT-80063 (another customer's) but means NT-80068, found by its text.
     context = _context(
         session,
@@ -206,7 +206,29 @@ def test_a_ticket_one_typo_from_a_cited_existing_number_is_near(session: Session
     post = _post("Paczkomat GDA08M: kod odbioru nieprawidłowy. Zgłoszenie NT-80063, trzeci dzień")
     post = replace(post, ticket_refs=("NT-80063",))
     levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
-    assert levels == {"NT-80063": "exact", "NT-80068": "near"}
+    assert levels == {"NT-80063": "exact", "NT-80068": "typo"}
+
+
+def test_one_typo_from_a_cited_number_is_near_only_on_the_authors_own_ticket(
+    session: Session,
+) -> None:
+    # Numbers are handed out in sequence: NT-80061 and NT-80067 are both one typo from the
+    # cited NT-80068, which does not exist; only NT-80067 is the author's (by the handle).
+    context = _context(
+        session,
+        [
+            _ticket(80061, "Brak internetu od rana, modem miga na czerwono."),
+            _ticket(80067, "Brak internetu od rana.", requester_handles="twitter:ola_nowak"),
+            _ticket(80075, "Brak internetu od rana, modem miga."),
+        ],
+    )
+    post = replace(
+        _post("Brak internetu od rana. Zgłoszenie NT-80068"),
+        author="ola_nowak",
+        ticket_refs=("NT-80068",),
+    )
+    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    assert levels == {"NT-80061": "typo", "NT-80067": "near", "NT-80075": "other"}
 
 
 @pytest.mark.parametrize(
@@ -266,7 +288,7 @@ def test_a_ticket_number_in_parts_is_cited_by_its_last_part(session: Session) ->
     )  # fmt: skip
     post = replace(_post("zgłoszenie #40547 i cisza"), ticket_refs=("40547",))
     levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
-    assert levels == {"PGE/2026/40547": "exact", "PGE/2026/40548": "near"}
+    assert levels == {"PGE/2026/40547": "exact", "PGE/2026/40548": "typo"}
 
 
 def test_a_ticket_opened_from_the_authors_tweet_the_next_morning_is_a_candidate(

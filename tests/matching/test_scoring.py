@@ -275,7 +275,7 @@ def test_a_cited_number_whose_neighbour_fits_the_post_clearly_better_is_reviewed
     thresholds = Thresholds(link=-1.5, margin=2.0, review=-2.0)
     cited = Evidence("reference", "exact", 5.6)
     best = Scored(_scored(1, 0.3).candidate, Score(0.3, (cited, Evidence("text", "none", -0.8))))
-    near = Evidence("reference", "near", 0.0)
+    near = Evidence("reference", "typo", 0.0)
     fits = Scored(
         _scored(2, -3.3).candidate,
         Score(-3.3, (near, Evidence("text", "medium", 1.2), Evidence("details", "one", 2.4))),

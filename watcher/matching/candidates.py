@@ -45,6 +45,8 @@ from watcher.models import Customer, Identity, Ticket
 from watcher.understanding.identifiers import CITIES, amount_key, extract_details
 
 CLOSED = ("solved", "closed")
+# Identity levels that say a ticket is the author's own.
+SAME_CUSTOMER = ("exact", "shared", "name", "partial")
 # How long after a post a ticket of its author's may be opened and still be the post's: a
 # ticket the social team opened from the tweet the next morning.
 OPENED_FROM_POST = timedelta(days=1)
@@ -357,11 +359,6 @@ class MatchContext:
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
             candidate.rare_words = self.rare_words(complaint, candidate.ticket)
-            if cited and candidate.reference == "none":
-                # A number one typo from a cited one is near, whichever channel found it (a
-                # cited number may exist and still be a typo of the right one).
-                near = any(_one_typo(key, cited) for key in ref_keys(candidate.ticket.external_id))
-                candidate.reference = "near" if near else "other"
             opener = candidate.ticket.customer_name
             if (
                 candidate.identity == "none"
@@ -384,6 +381,8 @@ class MatchContext:
                         parts = name_parts(complaint.text, complaint.author)
                     if parts.name(*stems):
                         candidate.identity = "partial"
+            if cited and candidate.reference == "none":
+                candidate.reference = _cited_level(candidate, cited)
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
     def _streets_named(self, complaint: ComplaintFacts) -> list[str]:
@@ -467,6 +466,20 @@ class MatchContext:
         return ticket.created_at <= published_at + later and (
             published_at - ticket.created_at <= self.limits.window or ticket.status not in CLOSED
         )
+
+
+def _cited_level(candidate: Candidate, cited: set[str]) -> str:
+    """How a ticket the post does not cite exactly stands to the numbers it cites.
+
+    A number one typo from a cited one is `near` when the ticket is the author's own (by
+    a handle, e-mail, phone or name): a customer mistyping their own ticket's number. One
+    typo from a cited number and no sign of whose it is, it is only a `typo`: with numbers
+    handed out in sequence, a dozen other customers' tickets are one typo away as well.
+    (A cited number may exist and still be a typo of the right one.)
+    """
+    if not any(_one_typo(key, cited) for key in ref_keys(candidate.ticket.external_id)):
+        return "other"
+    return "near" if candidate.identity in SAME_CUSTOMER else "typo"
 
 
 def _one_typo(digits: str, cited: Iterable[str]) -> bool:

@@ -18,7 +18,7 @@ from watcher.understanding.category import DEFAULT_TAXONOMY, FALLBACK
 from watcher.understanding.identifiers import CITIES
 
 LEVELS: dict[str, tuple[str, ...]] = {
-    "reference": ("exact", "near", "other", "none"),
+    "reference": ("exact", "near", "typo", "other", "none"),
     "identity": ("exact", "shared", "name", "partial", "other", "none"),
     "text": ("high", "medium", "low", "none"),
     "time": ("days_0_3", "days_3_21", "days_21_90", "older", "after_post", "unknown"),

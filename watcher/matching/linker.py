@@ -50,6 +50,7 @@ REVIEW_CANDIDATES = 3
 IDENTIFYING = {
     ("identity", "exact"), ("identity", "shared"), ("identity", "name"),
     ("identity", "partial"), ("reference", "exact"), ("reference", "near"),
+    ("reference", "typo"),
 }  # fmt: skip
 # Evidence that singles one ticket out. Wording, town, time and category are shared by
 # every ticket of one outage (and are far from independent there): alone, they link none.
@@ -126,8 +127,7 @@ def _typo_of(best: Scored, rest: Sequence[Scored], margin: float) -> Scored | No
         (
             s
             for s in rest
-            if any(e.feature == "reference" and e.level == "near" for e in s.score.evidence)
-            and _content(s) - _content(best) >= margin
+            if _level(s, "reference") in ("near", "typo") and _content(s) - _content(best) >= margin
         ),
         None,
     )
@@ -300,7 +300,7 @@ class Linker:
         if self.context.customers_of(contacts)[0]:
             return True
         if any(
-            candidate.reference in ("exact", "near")
+            candidate.reference in ("exact", "near", "typo")
             for candidate in self.context.candidates(contacts)
         ):
             return True

@@ -96,7 +96,7 @@ ORDERED: dict[str, tuple[str, ...]] = {
     "text": ("none", "low", "medium", "high"),
     "details": ("none", "one", "two_plus"),
     "words": ("none", "one", "two_plus"),
-    "reference": ("none", "near", "exact"),
+    "reference": ("none", "typo", "near", "exact"),
     # Part of a name (a signed first name) is never worth more than the whole name.
     "identity": ("other", "none", "partial", "name", "exact"),
     # Within the window, the sooner after the ticket was opened the likelier a post is
