@@ -350,3 +350,26 @@ def test_the_index_built_on_every_core_is_the_one_built_on_one(
     query = ["Lipowa 17 bez internetu, faktura 117,50 zł", "czerwona dioda, Białystok"]
     assert spread.index.search(query, 5) == alone.index.search(query, 5)
     assert spread.by_place == alone.by_place and spread.by_word == alone.by_word
+
+
+def test_a_ticket_naming_the_posts_room_is_a_candidate_also_when_opened_after_it(
+    session: Session,
+) -> None:
+    # The guest posts from room 408 at 8:10 and calls the desk at 9:30; the text index
+    # ranks the other rooms' renovation tickets first. Room 12 is in too many tickets.
+    rooms = [
+        _ticket(600 + i, f"Remont: hałas od 8:00, pokój {410 + i}, Powiśle.") for i in range(12)
+    ]
+    hers = _ticket(
+        700, "Klientka: pokój 408, wiertarka od rana.", created_at="2026-11-15T09:30:00Z"
+    )
+    common = [_ticket(800 + i, "Room 12: the shower is cold.") for i in range(STREET_TICKETS + 1)]
+    context = _context(session, [*rooms, hers, *common])
+    post = replace(
+        _post("Od 8:00 remont za ścianą, pokój 408, nikt nie uprzedził"),
+        published_at=datetime(2026, 11, 15, 8, 10, tzinfo=UTC),
+    )
+    found = {c.ticket.external_id: c.channels for c in context.candidates(post)}
+    assert "unit" in found["NT-700"]
+    common_post = replace(_post("Room 12: cold shower again"), published_at=post.published_at)
+    assert not any("unit" in c.channels for c in context.candidates(common_post))

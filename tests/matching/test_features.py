@@ -144,6 +144,21 @@ def test_a_document_number_the_ticket_quotes_is_a_shared_detail() -> None:
     assert shared_details(cited, t) == []
 
 
+def test_a_numbered_room_is_a_detail_and_another_room_a_conflict() -> None:
+    """Room 406 against the guest of room 412 in one hotel's renovation: the dates and
+    amounts of the incident they share do not make them one guest."""
+    post = post_about("Drilling above room 406 on 11.11, charged 610 zł")
+    assert post.units == ("room 406",)
+    same = ticket(text="Room 406: renovation noise", units=("room 406",), dates=("--11-11",))
+    assert shared_details(post, same) == ["room 406", "date --11-11"]
+    neighbour = ticket(text="Pokój 412: hałas", units=("room 412",), dates=("--11-11",))
+    levels = {c.feature: c.level for c in compare(post, Candidate(neighbour))}
+    assert levels["details"] == "conflict"
+    # A flat is no room: a ticket of flat 412 says nothing about room 406.
+    flat = ticket(text="Mieszkanie 412", units=("flat 412",), dates=("--11-11",))
+    assert {c.feature: c.level for c in compare(post, Candidate(flat))}["details"] == "one"
+
+
 def test_the_city_agrees_disagrees_or_is_unknown() -> None:
     in_krakow = ticket(places=("Długa", "Kraków"))
     assert city_level(complaint(places=("Kraków",)), in_krakow) == "agree"

@@ -310,3 +310,21 @@ def test_a_fleet_number_is_a_document_number() -> None:
     assert extract_details(text)["codes"] == ["H-5130", "WX-1234"]
     # Four digits after a longer word, or a year, are not.
     assert extract_details("Renault-2019, Skoda-1234, rok 2025-04")["codes"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Pokój 408, Przystań Powiśle, wiertarka od 8:00", ["room 408"]),
+        ("drilling right above room 406 and rm. 12A", ["room 406", "room 12A"]),
+        ("dzieci spały w kurtkach w apartamencie nr 7", ["flat 7"]),
+        ("apartment #22 at Kościeliska, flat 27 on Wróblewskiego", ["flat 22", "flat 27"]),
+        ("Sala Wisła? Nie, Sali 3 na drugim piętrze", ["hall 3"]),
+        # A kind of room, how many rooms, a count or a measure: no number of a room.
+        ("pokój 2-osobowy, 2 pokoje, room for 2", []),
+        ("w pokoju 3 dni bez ciepłej wody, mieszkanie 60 m2, flat 2 years ago", []),
+    ],
+)
+def test_a_numbered_room_flat_or_hall_is_a_unit(text: str, units: list[str]) -> None:
+    assert extract_details(text)["units"] == units
+    assert extract_identifiers(text)["units"] == units

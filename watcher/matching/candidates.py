@@ -1,8 +1,9 @@
 """Candidate tickets for a complaint, from independent channels, unioned.
 
 Channels: ticket references in the text (and one-typo near misses), the
-author's identities (handle, e-mail, phone, name), the text index, and the
-time window that keeps only tickets opened before the post. `MatchContext`
+author's identities (handle, e-mail, phone, name), document numbers, the
+streets and numbered rooms or flats the post names, rare words, the text
+index, and the time window that keeps only tickets opened before the post. `MatchContext`
 holds what the channels look up, loaded once and refreshed incrementally.
 """
 
@@ -176,6 +177,8 @@ class MatchContext:
     by_word: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # The tickets quoting each document number (an order, a contract, a fleet number).
     by_code: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The tickets naming each numbered room, flat or hall ("room 408").
+    by_unit: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Stems of the watched brands' names ("inpost"): every post is about them, so however
     # few tickets write the name out, it singles none of them out.
     brand_words: frozenset[str] = frozenset()
@@ -211,6 +214,8 @@ class MatchContext:
                     self.by_word[word].discard(old.ticket_id)
                 for code in old.codes:
                     self.by_code[code].discard(old.ticket_id)
+                for unit in old.units:
+                    self.by_unit[unit].discard(old.ticket_id)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
                 for key in ref_keys(old.external_id):
@@ -222,6 +227,8 @@ class MatchContext:
                 self.by_word[word].add(facts.ticket_id)
             for code in facts.codes:
                 self.by_code[code].add(facts.ticket_id)
+            for unit in facts.units:
+                self.by_unit[unit].add(facts.ticket_id)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
             for key in ref_keys(facts.external_id):
@@ -327,6 +334,16 @@ class MatchContext:
                 ticket = self.tickets[ticket_id]
                 if self._in_window(ticket, complaint.published_at, OPENED_FROM_POST):
                     add(ticket_id, "code")
+
+        # Every ticket naming the room (flat, hall) the post names, unless it is in so many
+        # tickets that it is every hotel's room 12. A guest posts from the room and calls
+        # the desk after, so it may be opened within OPENED_FROM_POST.
+        for unit in complaint.units:
+            rooms = self.by_unit.get(unit, ())
+            for ticket_id in rooms if len(rooms) <= STREET_TICKETS else ():
+                ticket = self.tickets[ticket_id]
+                if self._in_window(ticket, complaint.published_at, OPENED_FROM_POST):
+                    add(ticket_id, "unit")
 
         # Every ticket on a street the post names, so neighbours on one street are rivals
         # (an outage) rather than whichever the text index happened to rank first.
@@ -530,6 +547,7 @@ def _facts(row: tuple[Any, ...]) -> TicketFacts:
         dates=tuple(details["dates"]),
         plan=plan_speed(details["speeds"]),
         codes=tuple(details["codes"]),
+        units=tuple(details["units"]),
         opened_from=opened_from,
         words=content_words(text),
         house_numbers=street_numbers(text, streets),

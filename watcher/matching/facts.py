@@ -251,6 +251,7 @@ class ComplaintFacts:
     house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) named in the text
     words: frozenset[str] = frozenset()  # see `content_words`
     codes: tuple[str, ...] = ()  # document numbers: an order, a claim, a contract
+    units: tuple[str, ...] = ()  # numbered rooms, flats, halls: "room 408"
 
     @classmethod
     def from_identifiers(
@@ -287,6 +288,7 @@ class ComplaintFacts:
             house_numbers=house_numbers(runs),
             words=content_words(text),
             codes=strings("codes"),
+            units=strings("units"),
         )
 
 
@@ -327,6 +329,7 @@ class TicketFacts:
     words: frozenset[str] = frozenset()  # see `content_words`
     house_numbers: tuple[tuple[str, str], ...] = ()  # (street key, number) of its address
     codes: tuple[str, ...] = ()  # document numbers its text quotes
+    units: tuple[str, ...] = ()  # numbered rooms, flats, halls its text names
 
 
 @dataclass

@@ -137,7 +137,8 @@ def _shared_amounts(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]
 
 
 def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
-    """Amounts, places, dates and the plan (its speed) the post and the ticket both name."""
+    """Amounts, places, document numbers, numbered rooms or flats, dates and the plan (its
+    speed) the post and the ticket both name."""
     shared: list[str] = []
     shared.extend(f"amount {a}" for a in _shared_amounts(complaint, ticket))
     # Streets in any case ("ul. Grochowska" and "na Grochowskiej"), named with or without
@@ -170,6 +171,7 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
     # A document number the ticket quotes (an order, a claim, a card), not a cited reference.
     cited = {ref.upper() for ref in complaint.ticket_refs}
     shared.extend(f"number {c}" for c in complaint.codes if c in ticket.codes and c not in cited)
+    shared.extend(u for u in complaint.units if u in ticket.units)  # "room 408"
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree
     shared.extend(f"date {d}" for d in complaint.dates if d[-5:] in ticket_dates)
     if complaint.plan is not None and complaint.plan == ticket.plan:
@@ -194,6 +196,7 @@ def _has_details(ticket: TicketFacts) -> bool:
         or ticket.dates
         or ticket.plan
         or ticket.codes
+        or ticket.units
         or any(p not in CITIES for p in ticket.places)
     )
 
@@ -214,11 +217,22 @@ def conflicting_details(complaint: ComplaintFacts, ticket: TicketFacts) -> bool:
     return complaint.plan is not None and ticket.plan is not None and complaint.plan != ticket.plan
 
 
+def _other_unit(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Whether the post and the ticket number a room (a flat, a hall) and never the same:
+    room 406 against a ticket about room 412 is the guest next door."""
+    kinds = {u.split()[0] for u in mine} & {u.split()[0] for u in theirs}
+    return bool(kinds) and not set(mine) & set(theirs)
+
+
 def details_level(count: int) -> str:
     return "two_plus" if count >= 2 else "one" if count == 1 else "none"
 
 
 def _details(complaint: ComplaintFacts, ticket: TicketFacts, shared: list[str]) -> str:
+    if _other_unit(complaint.units, ticket.units):
+        # Another room of the same hotel (flat of the same block): another guest, whatever
+        # dates and amounts of one incident the two share.
+        return "conflict"
     if shared:
         return details_level(len(shared))
     if not _has_details(ticket):

@@ -31,6 +31,7 @@ KEYS = (
     "places",
     "speeds",
     "codes",
+    "units",
 )
 
 _REF_WORDS = re.compile(
@@ -554,9 +555,33 @@ def _codes(text: str) -> list[str]:
     return _unique(found)
 
 
+# A numbered room, flat or hall: "pokój 408", "w apartamencie nr 7", "flat 27", "Sala 3".
+# Not "pokój 2-osobowy" (a kind of room) nor "2 pokoje" (how many).
+_UNIT = re.compile(
+    r"\b(pok[oó]j\w*|pok\.|rooms?|rm\.|suite|aparta?m\w*|apt\.?|mieszkani\w*|flat"
+    r"|lokal\w*|sal[aięą]|hall)"
+    r"\s*(?:nr\.?\s*|no\.?\s*|number\s*|#)?(\d{1,4}[A-Za-z]?)(?![\w-])"
+    # A count or a measure, not a number: "w pokoju 3 dni", "flat 2 years", "sala 40 m2".
+    r"(?!\s*(?:dni|dzie|raz|os|noc|night|day|time|people|person|guest|h\b|hour|godz|min|tyg"
+    r"|week|mies|month|z[łl]|pln|eur|usd|gbp|%|x\b|km|m2|m²|m\b|lat\b|year))",
+    re.IGNORECASE,
+)
+_UNIT_KINDS = (("room", ("pok", "room", "rm", "suite")), ("hall", ("sal", "hall")))
+
+
+def _units(text: str) -> list[str]:
+    """Numbered rooms, flats and halls, by kind in English: "room 408", "flat 7"."""
+    found = []
+    for match in _UNIT.finditer(text):
+        noun = match.group(1).casefold()
+        kind = next((k for k, stems in _UNIT_KINDS if noun.startswith(stems)), "flat")
+        found.append(f"{kind} {match.group(2).upper()}")
+    return _unique(found)
+
+
 def extract_details(text: str) -> dict[str, list[Any]]:
-    """Only the amounts, dates, places, speeds and document numbers of a text: what the
-    matcher compares."""
+    """Only the amounts, dates, places, speeds, document numbers and numbered rooms or flats
+    of a text: what the matcher compares."""
     text = text[:MAX_CHARS]
     return {
         "amounts": _amounts(text),
@@ -564,6 +589,7 @@ def extract_details(text: str) -> dict[str, list[Any]]:
         "places": _places(text),
         "speeds": _speeds(text),
         "codes": _codes(text),
+        "units": _units(text),
     }
 
 
@@ -605,4 +631,5 @@ def extract_identifiers(text: str, ref_patterns: Sequence[str] = ()) -> dict[str
         "places": _places(text),
         "speeds": _speeds(text),
         "codes": _codes(text),
+        "units": _units(text),
     }

@@ -392,7 +392,9 @@ _CROSS_POST = re.compile(
     r"|wrzuce (?:tez|i) tu\w*|wrzucal\w* (?:wczoraj |juz |tez )?na)\b"
 )
 # The details two posts of one person's story share: amounts, numbers, dates, places.
-_DETAIL_KEYS = ("amounts", "codes", "order_numbers", "dates", "places", "emails", "phones")
+_DETAIL_KEYS = (
+    "amounts", "codes", "order_numbers", "dates", "places", "emails", "phones", "units",
+)  # fmt: skip
 
 
 def says_it_is_a_copy(post: Post) -> bool:
