@@ -241,6 +241,10 @@ def test_one_typo_from_a_cited_number_is_near_only_on_the_authors_own_ticket(
         ("Od tygodnia u teściowej, pani Lisowej, brak sygnału", None, "", "Lis"),
         ("router reboots every hour", "kasia_zielu", "Katarzyna", ""),
         ("Kabel leży na wierzchu, trzeci dzień.\nJ. Pawlak, Ozorków", None, "", "Pawlak"),
+        # An initial written onto the name in a handle, umlauts spelled out.
+        ("6,100 points gone", "cdubois_paris", "", "Dubois"),
+        ("charged 520 instead of 420", "sophiem_lyon", "Sophie", ""),
+        ("drilling at 8:05", "thomas_mueller_muc", "", "Müller"),
     ],
 )
 def test_part_of_a_name_signs_a_post(text: str, author: str | None, first: str, last: str) -> None:
@@ -257,6 +261,12 @@ def test_part_of_a_name_signs_a_post(text: str, author: str | None, first: str, 
 )
 def test_a_name_inside_the_text_or_a_last_word_is_no_signature(text: str) -> None:
     assert not name_parts(text, None).name(name_stem("Marek"), name_stem("Nowak"))
+
+
+def test_a_handle_with_the_umlaut_spelled_out_names_the_customer(session: Session) -> None:
+    context = _two_neighbours(session, requester_name="Thomas Müller")
+    post = replace(_post("Since Sunday no internet on Lipowa"), author="thomas_mueller_muc")
+    assert _identity_levels(context, post) == {"NT-700": "name", "NT-701": "none"}
 
 
 def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(

@@ -81,6 +81,8 @@ _INITIAL_SURNAME = re.compile(
 )
 SIGN_OFF_CHARS = 80
 _HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
+# A handle word this long may carry an initial at either end ("cdubois", "sophiem").
+HANDLE_INITIAL_MIN = 5
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +144,26 @@ def name_parts(text: str, author: str | None) -> NameParts:
     for token in _HANDLE_WORD.findall(author or ""):
         given |= given_name_stems(token)
         surnames.add(name_stem(token))
+        # "thomas_mueller" for Müller; an initial written on: "cdubois", "sophiem", "markt".
+        surnames.add(name_stem(_umlauts_folded(token)))
+        if len(token) >= HANDLE_INITIAL_MIN:
+            given |= given_name_stems(token[:-1])
+            surnames.add(name_stem(token[1:]))
     return NameParts(frozenset(given), frozenset(surnames))
+
+
+def _umlauts_spelled(word: str) -> str:
+    """A German name as written without umlauts: "Müller" -> "Mueller"."""
+    return word.translate(_UMLAUTS)
+
+
+def _umlauts_folded(word: str) -> str:
+    """The other way round, in a handle: "mueller" -> "muller", as fold("Müller") is."""
+    return _SPELLED_UMLAUT.sub(lambda m: m.group(0)[0], word)
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_SPELLED_UMLAUT = re.compile(r"(?i)[aou]e")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -272,6 +293,11 @@ class MatchContext:
             key = (name_stem(words[0]), name_stem(words[-1]))
             self.names[key].add(customer_id)
             self.name_stems[customer_id] = key
+            # "Thomas Müller" is also "thomas_mueller" where a keyboard has no umlaut.
+            first, last = _umlauts_spelled(words[0]), _umlauts_spelled(words[-1])
+            spelled = (name_stem(first), name_stem(last))
+            if spelled != key:
+                self.names[spelled].add(customer_id)
 
     def candidates(
         self, complaint: ComplaintFacts, text_hits: list[tuple[int, float]] | None = None
