@@ -32,6 +32,9 @@ COMPLAINTS = [
     # Another business's trouble: damage, a substitute, every day the same.
     "Kupiłam telewizor, kurier przywiózł go z pękniętą matrycą. Sklep odsyła do kuriera.",
     "Chose a locker, the courier dropped my parcel at a corner shop instead. It closes at 23.",
+    # Money taken twice, points gone: no word of waiting or breakage needed.
+    "Kinoteka ściągnęła mi dziś DWA razy 49,99 😡 ktoś jeszcze?",
+    "Po migracji moje 9 800 punktów wyparowało, a status spadł do Start. Serio?",
 ]
 NOT_COMPLAINTS = [
     "Netia otwiera nowy salon w Gdyni",

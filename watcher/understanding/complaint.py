@@ -278,7 +278,10 @@ RULES = (
             # "is this a joke", "logs me out every single time", "offline"
             r"|suck\w*|joke|every single time|logs? me out|logged out|offline"
             # Damage, a substitute, a wrong reading, every day the same (any business).
-            r"|cracked|crushed|shattered|instead|incorrect\w*|every day)\b",
+            r"|cracked|crushed|shattered|instead|incorrect\w*|every day"
+            # Charged twice, points gone, "I filed it", "same here" under someone's post.
+            r"|twice|double[- ]?(?:charg\w*|book\w*|bill\w*)|overcharg\w*|vanished|disappeared"
+            r"|wiped|filed|same here|exactly the same|minutes)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
@@ -298,7 +301,10 @@ RULES = (
             r"|zglosz\w*|przesun\w*|przeloz\w*|cisza|rozbil\w*|rozwalil\w*|porysowa\w*"
             r"|wgniec\w*|polaman\w*|zlaman\w*|brakuje|poprawk\w*|do wymiany"
             # A broken promise, "where is my refund", "od 3 tyg.", an injury.
-            r"|obiec\w*|gdzie (?:moj\w*|jest|sa)|tyg|sor|szpital\w*)\b",
+            r"|obiec\w*|gdzie (?:moj\w*|jest|sa)|tyg|sor|szpital\w*"
+            # Money taken twice, points gone, barely working: "ściągnął mi dwa razy",
+            # "podwójnie zarezerwowana", "punkty wyparowały", "kocioł ledwo chodził".
+            r"|dwa razy|dwukrotn\w*|podwojn\w*|sciagn\w*|wyparowa\w*|znikn\w*|ledwo|minut\w*)\b",
             # What should have been and was not: "narożnik miał być dziś".
             r"\bmia(?:l|la|lo|ly|lem|lam)? byc\b|\bmieli byc\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
