@@ -3,8 +3,9 @@
 Channels: ticket references in the text (and one-typo near misses), the
 author's identities (handle, e-mail, phone, name), document numbers, the
 streets and numbered rooms or flats the post names, rare words, the text
-index, and the time window that keeps only tickets opened before the post. `MatchContext`
-holds what the channels look up, loaded once and refreshed incrementally.
+index, and the time window that keeps only tickets opened before the post.
+`MatchContext` holds what the channels look up, loaded once and refreshed
+incrementally.
 """
 
 from __future__ import annotations
