@@ -3,7 +3,8 @@
 Channels: ticket references in the text (and one-typo near misses), the
 author's identities (handle, e-mail, phone, name), document numbers, the
 streets and numbered rooms or flats the post names, rare words, the text
-index, and the time window that keeps only tickets opened before the post.
+index, and the time window that keeps only tickets opened before the post
+(or up to a day after it: the customer who tweets first and phones later).
 `MatchContext` holds what the channels look up, loaded once and refreshed
 incrementally.
 """
@@ -40,7 +41,6 @@ from watcher.matching.facts import (
     street_numbers,
     strip_ending,
 )
-from watcher.matching.features import CLOCK_SLACK
 from watcher.matching.index import TicketIndex
 from watcher.matching.parallel import map_chunks
 from watcher.models import Customer, Identity, Ticket
@@ -49,8 +49,10 @@ from watcher.understanding.identifiers import CITIES, amount_key, extract_detail
 CLOSED = ("solved", "closed")
 # Identity levels that say a ticket is the author's own.
 SAME_CUSTOMER = ("exact", "shared", "name", "partial")
-# How long after a post a ticket of its author's may be opened and still be the post's: a
-# ticket the social team opened from the tweet the next morning.
+# How long after a post its ticket may be opened and still be the post's, whichever channel
+# finds it: the social team opens a ticket from the tweet the next morning, a customer who
+# tweets at night phones in when the line opens, a guest posts from the room and calls the
+# desk after, "filing it through the form now".
 OPENED_FROM_POST = timedelta(days=1)
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
 # other words must find its ticket.
@@ -334,13 +336,10 @@ class MatchContext:
 
         exact, shared, named = self.customers_of(complaint)
         # The strongest identity evidence wins for each ticket: exact > shared > name.
-        # A social team opens a ticket from the tweet it answers, hours after it: a ticket
-        # of the author's own handle, e-mail or phone may be opened within OPENED_FROM_POST.
         for level, customers in (("name", named), ("shared", shared), ("exact", exact)):
-            later = OPENED_FROM_POST if level == "exact" else CLOCK_SLACK
             for customer_id in customers:
                 for ticket_id in self.by_customer.get(customer_id, ()):
-                    if self._in_window(self.tickets[ticket_id], complaint.published_at, later):
+                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
                         add(ticket_id, "identity").identity = level
 
         cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
@@ -353,23 +352,20 @@ class MatchContext:
                 for ticket_id in self._near_references(digits):
                     add(ticket_id, "reference")
 
-        # Every ticket quoting a document number the post quotes. A customer who posts
-        # "filing it through the form now" opens the ticket hours later, so, like a ticket
-        # of the author's own handle, it may be opened within OPENED_FROM_POST.
+        # Every ticket quoting a document number the post quotes.
         for code in complaint.codes:
             for ticket_id in self.by_code.get(code, ()):
                 ticket = self.tickets[ticket_id]
-                if self._in_window(ticket, complaint.published_at, OPENED_FROM_POST):
+                if self._in_window(ticket, complaint.published_at):
                     add(ticket_id, "code")
 
         # Every ticket naming the room (flat, hall) the post names, unless it is in so many
-        # tickets that it is every hotel's room 12. A guest posts from the room and calls
-        # the desk after, so it may be opened within OPENED_FROM_POST.
+        # tickets that it is every hotel's room 12.
         for unit in complaint.units:
             rooms = self.by_unit.get(unit, ())
             for ticket_id in rooms if len(rooms) <= STREET_TICKETS else ():
                 ticket = self.tickets[ticket_id]
-                if self._in_window(ticket, complaint.published_at, OPENED_FROM_POST):
+                if self._in_window(ticket, complaint.published_at):
                     add(ticket_id, "unit")
 
         # Every ticket on a street the post names, so neighbours on one street are rivals
@@ -501,13 +497,12 @@ class MatchContext:
                 near |= self.by_digits[other]
         return near
 
-    def _in_window(
-        self, ticket: TicketFacts, published_at: datetime | None, later: timedelta = CLOCK_SLACK
-    ) -> bool:
-        """Opened before the post (give or take `later`) and not closed long before it."""
+    def _in_window(self, ticket: TicketFacts, published_at: datetime | None) -> bool:
+        """Opened before the post (or within OPENED_FROM_POST after it) and not closed long
+        before it."""
         if published_at is None:
             return True
-        return ticket.created_at <= published_at + later and (
+        return ticket.created_at <= published_at + OPENED_FROM_POST and (
             published_at - ticket.created_at <= self.limits.window or ticket.status not in CLOSED
         )
 
