@@ -127,6 +127,8 @@ def test_words_of_trouble_of_any_business_count(text: str) -> None:
     [
         "Szanowni Państwo, jestem klientem od 10 lat i pierwszy raz czuję się tak zlekceważony",
         'Trzy dni przy -12 i "przepraszamy za utrudnienia". Brawo, mistrzowie komunikacji.',
+        "Dzień przed szkoleniem hotel informuje nas, że sala jest podwójnie zarezerwowana.",
+        "Kurier poinformował mnie SMS-em, że paczka wróciła do nadawcy.",
     ],
 )
 def test_a_customers_letter_or_a_quoted_apology_is_no_notice(text: str) -> None:
@@ -229,11 +231,35 @@ def test_money_not_yet_back_is_still_a_complaint(text: str) -> None:
             "en",
             "honour given back",
         ),
+        (
+            "Żeby nie było, że tylko narzekam: hotel oddał nam za dwie zimne noce",
+            "pl",
+            "honour given back",
+        ),
+        ("Update: v2.1.3 fixed it, the meter shows kWh again. Thanks all.", "en", "fixed since"),
+        ("Edit: router swapped this morning and the line works again 🙂", "en", "fixed since"),
+        ("The 89.90 is back on my card, took them a week", "en", "fixed since"),
+        ("Aktualizacja: sklep oddał całe 149 zł, przeprosili", "pl", "fixed since"),
+        ("Po wymianie dekodera znowu działa, dzięki za rady", "pl", "fixed since"),
     ],
 )
 def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:
     guess = classify_complaint(text, lang)
     assert any(rule in reason for reason in guess.reasons), guess
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Update: support says it's fixed but it isn't, same error E12 this morning", "en"),
+        ("The app is not working again after the update. Third time this month", "en"),
+        ("Aktualizacja: nadal nie działa, technik się nie pojawił", "pl"),
+        ("Znowu działa, ale tylko do wieczora, potem znów bez internetu", "pl"),
+    ],
+)
+def test_trouble_back_again_is_no_update_that_it_was_fixed(text: str, lang: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert not any("fixed since" in reason for reason in guess.reasons), guess
 
 
 @pytest.mark.parametrize(

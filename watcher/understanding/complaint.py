@@ -203,6 +203,7 @@ RULES = (
             # picture". The grievance words around it are the story of what was put right.
             r"\b(?:oddaj\w* honor|odda\w* sprawiedliwosc|(?:jednak|szok,?) da sie"
             r"|tak sie to (?:zalatwia|robi)|that'?s how it'?s done|dla rownowagi"
+            r"|zeby nie bylo,? ze (?:tylko )?narzekam"
             r"|(?:to|for) balance|balance the picture)\b",
         ),
         -3.5,
@@ -217,6 +218,22 @@ RULES = (
             r"|\banulowal\w* (?:obciazenie|oplate|kare)\b",
         ),
         -5.0,
+    ),
+    _rule(
+        "fixed since",
+        (
+            # An update after the trouble: "Update: 3.4.2 fixed it", "Seans works again",
+            # "the 312.88 is back on my account", "Aktualizacja: oddali całe 317 zł",
+            # "po nowej wersji znowu działa". Not "they said it's fixed but it isn't".
+            r"\b(?:update|edit|following up|aktualizacja|dopisuje|dla porzadku)\b[^!?\n]{0,80}"
+            r"(?<!not )(?<!n't )(?<!nie )\b(?:fixed|resolved|sorted|works again|working again"
+            r"|(?:is|are) back|landed|oddal\w*|zwrocil\w*|wrocil\w*|naprawil\w*"
+            r"|zalatwion\w*|dziala)\b(?! but\b|,? ale\b)",
+            r"(?<!not )(?<!n't )\b(?:works|working) again\b(?! but\b)"
+            r"|\bit'?s (?:all )?(?:fixed|sorted|resolved)\b(?! but\b)"
+            r"|\bback (?:on|in) my (?:account|card)\b|\b(?:znowu|znow) dziala\b(?!,? ale\b)",
+        ),
+        -2.5,
     ),
     _rule(
         "joke",
@@ -341,7 +358,9 @@ RULES = (
     _rule(
         "news or announcement",
         (
-            r"\b(?:zapowiada|ogłasza|oglasza|poinformowal\w*|informuje|wprowadza|przejmuje)\b",
+            # Not what a customer is told: "informuje nas, że sala jest podwójnie zarezerwowana".
+            r"\b(?:zapowiada|ogłasza|oglasza|poinformowal\w*|informuje|wprowadza|przejmuje)\b"
+            r"(?! (?:nas|mnie|mi|mie)\b)",
             r"\b(?:announces|launches|to acquire|plans|reports)\b",
             r"\b(?:nowa oferta|nowy cennik|new offer|price list)\b",
             # The words of the press: a spokesperson, a statement, a rule taking effect.
