@@ -161,6 +161,24 @@ def test_money_put_right_is_no_complaint(text: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Dziś rano przyszła dostawa i obie paczki jajek rozbite, wszystko wyciekło na"
+            " chleb. Napisałam maila ze zdjęciami. Macie doświadczenia z reklamacjami u nich?",
+            "pl",
+        ),
+        ("Got a cracked screen in the box. Anyone have experience with refunds from them?", "en"),
+    ],
+)
+def test_asking_how_the_complaints_desk_treats_people_is_no_advice_wanted(
+    text: str, lang: str
+) -> None:
+    guess = classify_complaint(text, lang)
+    assert not any("asking for advice" in reason for reason in guess.reasons), guess
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Zamówienie anulowane 14.01, 87,30 zł dalej nie wróciło na kartę. Ile można czekać?",

@@ -267,8 +267,12 @@ RULES = (
             r"\b(?:which|ktory|ktora|ktore|jaki|jaka|jakie) (?:\w+ ){1,2}(?:should i|would you"
             r"|to choose|for an?|dla|wybrac|wybraliscie|polecacie)\b",
             # Experience asked for before buying, or whether something works or counts.
+            # Not with the brand's complaints desk: "Macie doświadczenia z reklamacjami u nich?"
+            # after the broken eggs is the customer's own claim.
             r"\b(?:(?:does |has )?any(?:one|body) (?:have|had|got) (?:any )?experience"
-            r"|any experience with|(?:ktos ma|macie|mial ktos) (?:jakies )?doswiadczeni\w*)\b",
+            r"|any experience with|(?:ktos ma|macie|mial ktos) (?:jakies )?doswiadczeni\w*)\b"
+            r"(?! (?:(?:with|z|ze) )?(?:(?:their|ich|tym) )?(?:reklamac\w*|zwrot\w*|refund\w*"
+            r"|claims?|complaints?|chargebacks?|support|obslug\w*)\b)",
             r"\b(?:can|could|do|does) (?:\w+ ){1,5}be used\b.{0,80}\?",
             r"\bczy (?:\w+ ){1,3}dziala (?:tez|rowniez|takze)\b.{0,80}\?",
             r"\b(?:dzieki|dziekuje|thanks) (?:za|for) (?:odpowiedz\w*|answers"
