@@ -253,6 +253,37 @@ def test_part_of_a_name_signs_a_post(text: str, author: str | None, first: str, 
 
 
 @pytest.mark.parametrize(
+    ("author", "first", "last"),
+    [
+        ("sarahwhit_wro", "Sarah", "Whitfield"),
+        ("marekwis", "Marek", "Wiśniewski"),
+        ("NinaBaran", "Nina", "Baranowska"),
+        ("annakowalska", "Anna", "Kowalska"),
+        ("kevwalsh", "Kevin", "Walsh"),  # a nickname run into the surname
+    ],
+)
+def test_a_handle_of_a_first_name_and_a_surnames_start_names_the_customer(
+    author: str, first: str, last: str
+) -> None:
+    assert name_parts("", author).name(name_stem(first), name_stem(last))
+
+
+@pytest.mark.parametrize(
+    ("author", "first", "last"),
+    [
+        ("annanowakowski", "Anna", "Nowak"),  # another surname that starts alike
+        ("olawhit_wro", "Sarah", "Whitfield"),  # someone else's first name
+        ("markwis", "Marek", "Wiśniewski"),  # the first name must be whole
+        ("sarahwh", "Sarah", "Whitfield"),  # two letters of a surname are anyone's
+    ],
+)
+def test_a_handle_that_only_looks_like_the_name_is_no_identity(
+    author: str, first: str, last: str
+) -> None:
+    assert not name_parts("", author).name(name_stem(first), name_stem(last))
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Marek z sąsiedztwa mówi, że u niego działa. Pomocy!",  # a name, but no sign-off
@@ -267,6 +298,22 @@ def test_a_handle_with_the_umlaut_spelled_out_names_the_customer(session: Sessio
     context = _two_neighbours(session, requester_name="Thomas Müller")
     post = replace(_post("Since Sunday no internet on Lipowa"), author="thomas_mueller_muc")
     assert _identity_levels(context, post) == {"NT-700": "name", "NT-701": "none"}
+
+
+@pytest.mark.parametrize(
+    ("author", "text", "level"),
+    [
+        ("mick_obrien", "Since Sunday no internet on Lipowa", "name"),
+        ("mobrien_waw", "Since Sunday no internet on Lipowa", "partial"),
+        (None, "Since Sunday no internet on Lipowa. Michael O'Brien", "name"),
+    ],
+)
+def test_a_surname_with_an_apostrophe_is_one_word_in_a_handle(
+    session: Session, author: str | None, text: str, level: str
+) -> None:
+    context = _two_neighbours(session, requester_name="Michael O'Brien")
+    post = replace(_post(text), author=author)
+    assert _identity_levels(context, post) == {"NT-700": level, "NT-701": "none"}
 
 
 def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(
@@ -313,12 +360,28 @@ def test_a_ticket_opened_from_the_authors_tweet_the_next_morning_is_a_candidate(
             _ticket(
                 901,
                 OUTAGE,
-                **opened | {"created_at": "2026-11-16T09:00:00Z", "customer_id": "C-900"},
+                **opened | {"created_at": "2026-11-17T09:00:00Z", "customer_id": "C-900"},
             ),
         ],
     )
     post = replace(_post("Dostawa stołu miała być dziś i nic"), author="kinga_tom")
-    assert _identity_levels(context, post) == {"NT-900": "exact"}  # not the one two days later
+    assert _identity_levels(context, post) == {"NT-900": "exact"}  # not the one days later
+
+
+def test_the_authors_own_ticket_may_come_two_days_after_the_post(session: Session) -> None:
+    # "W tym tygodniu piszę oficjalnie": posted on Sunday 15.11 00:00, the letter came on
+    # Monday evening. A stranger's ticket that late, with the same words, is not a candidate.
+    story = "Odstąpiłam od umowy w 14 dni, zaliczka 3 000 zł dalej nie wróciła."
+    late = {"created_at": "2026-11-16T19:00:00Z"}
+    context = _context(
+        session,
+        [
+            _ticket(920, story, requester_name="Monika Walczak", **late),
+            _ticket(921, story, requester_name="Jan Nowak", **late),
+        ],
+    )
+    post = replace(_post(story), author="monika_walczak")
+    assert _identity_levels(context, post) == {"NT-920": "name"}
 
 
 def test_a_ticket_opened_the_morning_after_the_post_is_a_candidate_by_its_words(

@@ -54,6 +54,9 @@ SAME_CUSTOMER = ("exact", "shared", "name", "partial")
 # tweets at night phones in when the line opens, a guest posts from the room and calls the
 # desk after, "filing it through the form now".
 OPENED_FROM_POST = timedelta(days=1)
+# The author's own ticket (by a handle, e-mail, phone or name) may come a little later: "w
+# poniedziałek dzwonię", "this week I write to them officially".
+OWN_OPENED_FROM_POST = timedelta(days=2)
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
 # other words must find its ticket.
 STREET_TICKETS = 30
@@ -84,8 +87,11 @@ _INITIAL_SURNAME = re.compile(
 )
 SIGN_OFF_CHARS = 80
 _HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
+_APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 # A handle word this long may carry an initial at either end ("cdubois", "sophiem").
 HANDLE_INITIAL_MIN = 5
+# A first name or the cut start of a surname in a handle is at least this long.
+HANDLE_PART_MIN = 3
 
 
 @lru_cache(maxsize=1)
@@ -122,9 +128,27 @@ class NameParts:
 
     given: frozenset[str] = frozenset()
     surnames: frozenset[str] = frozenset()
+    # The handle's words, casefolded, for a first name run into a surname's beginning.
+    handle_words: tuple[str, ...] = ()
 
     def name(self, first: str, last: str) -> bool:
-        return first in self.given or last in self.surnames
+        return (
+            first in self.given
+            or last in self.surnames
+            or any(_first_and_surname_start(word, first, last) for word in self.handle_words)
+        )
+
+
+def _first_and_surname_start(word: str, first: str, last: str) -> bool:
+    """Whether a handle word is a first name run into the start of a surname, the way
+    handles are cut: "sarahwhit" for Sarah Whitfield, "marekwis" for Marek Wiśniewski,
+    "ninabaran" for Nina Baranowska, "kevwalsh" for Kevin Walsh. Both parts are stems, as
+    name_stems holds them."""
+    for cut in range(HANDLE_PART_MIN, len(word) - HANDLE_PART_MIN + 1):
+        head, tail = word[:cut], fold(word[cut:])
+        if first in given_name_stems(head) and (last.startswith(tail) or name_stem(tail) == last):
+            return True
+    return False
 
 
 def name_parts(text: str, author: str | None) -> NameParts:
@@ -152,7 +176,8 @@ def name_parts(text: str, author: str | None) -> NameParts:
         if len(token) >= HANDLE_INITIAL_MIN:
             given |= given_name_stems(token[:-1])
             surnames.add(name_stem(token[1:]))
-    return NameParts(frozenset(given), frozenset(surnames))
+    handle_words = tuple(token.casefold() for token in _HANDLE_WORD.findall(author or ""))
+    return NameParts(frozenset(given), frozenset(surnames), handle_words)
 
 
 def _umlauts_spelled(word: str) -> str:
@@ -290,12 +315,17 @@ class MatchContext:
                 self._add_name(customer_id, name)
 
     def _add_name(self, customer_id: int, name: str) -> None:
-        words = _WORD.findall(name)
+        # "O'Brien" is "obrien" in a handle ("mick_obrien", "mobrien_waw") and "Brien"
+        # after the apostrophe in a text's words: both keys name the customer.
+        words = _WORD.findall(_APOSTROPHE.sub("", name))
         if len(words) >= 2:
             self.customer_names[customer_id] = name
             key = (name_stem(words[0]), name_stem(words[-1]))
             self.names[key].add(customer_id)
             self.name_stems[customer_id] = key
+            split = _WORD.findall(name)
+            if len(split) >= 2:
+                self.names[(name_stem(split[0]), name_stem(split[-1]))].add(customer_id)
             # "Thomas Müller" is also "thomas_mueller" where a keyboard has no umlaut.
             first, last = _umlauts_spelled(words[0]), _umlauts_spelled(words[-1])
             spelled = (name_stem(first), name_stem(last))
@@ -339,7 +369,8 @@ class MatchContext:
         for level, customers in (("name", named), ("shared", shared), ("exact", exact)):
             for customer_id in customers:
                 for ticket_id in self.by_customer.get(customer_id, ()):
-                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    ticket = self.tickets[ticket_id]
+                    if self._in_window(ticket, complaint.published_at, OWN_OPENED_FROM_POST):
                         add(ticket_id, "identity").identity = level
 
         cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
@@ -497,12 +528,17 @@ class MatchContext:
                 near |= self.by_digits[other]
         return near
 
-    def _in_window(self, ticket: TicketFacts, published_at: datetime | None) -> bool:
-        """Opened before the post (or within OPENED_FROM_POST after it) and not closed long
-        before it."""
+    def _in_window(
+        self,
+        ticket: TicketFacts,
+        published_at: datetime | None,
+        after: timedelta = OPENED_FROM_POST,
+    ) -> bool:
+        """Opened before the post (or within `after` after it) and not closed long before
+        it."""
         if published_at is None:
             return True
-        return ticket.created_at <= published_at + OPENED_FROM_POST and (
+        return ticket.created_at <= published_at + after and (
             published_at - ticket.created_at <= self.limits.window or ticket.status not in CLOSED
         )
 
