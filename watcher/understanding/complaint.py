@@ -215,7 +215,9 @@ RULES = (
             # came through overnight", "1000 zł wróciło na kartę", "ogarnięte", "fair play".
             r"\bgot my (?:\w+ ){0,2}(?:back|refund)\b|\brefund\b[^.!?]{0,30}\bcame through\b"
             r"|\bfair play\b|\bogarniete\b|(?<!nie )\bwrocil\w* na (?:karte|konto)\b"
-            r"|\banulowal\w* (?:obciazenie|oplate|kare)\b",
+            r"|\banulowal\w* (?:obciazenie|oplate|kare)\b"
+            # "the duplicate 312.88 is back on my account", not "still isn't back".
+            r"|\b(?:is|are|was|were|came|went) back (?:on|in|to) my (?:account|card|bank)\b",
         ),
         -5.0,
     ),
@@ -223,7 +225,7 @@ RULES = (
         "fixed since",
         (
             # An update after the trouble: "Update: 3.4.2 fixed it", "Seans works again",
-            # "the 312.88 is back on my account", "Aktualizacja: oddali całe 317 zł",
+            # "Aktualizacja: oddali całe 317 zł",
             # "po nowej wersji znowu działa". Not "they said it's fixed but it isn't".
             r"\b(?:update|edit|following up|aktualizacja|dopisuje|dla porzadku)\b[^!?\n]{0,80}"
             r"(?<!not )(?<!n't )(?<!nie )\b(?:fixed|resolved|sorted|works again|working again"
@@ -231,7 +233,7 @@ RULES = (
             r"|zalatwion\w*|dziala)\b(?! but\b|,? ale\b)",
             r"(?<!not )(?<!n't )\b(?:works|working) again\b(?! but\b)"
             r"|\bit'?s (?:all )?(?:fixed|sorted|resolved)\b(?! but\b)"
-            r"|\bback (?:on|in) my (?:account|card)\b|\b(?:znowu|znow) dziala\b(?!,? ale\b)",
+            r"|\b(?:znowu|znow) dziala\b(?!,? ale\b)",
         ),
         -2.5,
     ),
