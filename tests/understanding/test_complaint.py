@@ -260,11 +260,29 @@ def test_money_not_yet_back_is_still_a_complaint(text: str) -> None:
         ("Edit: router swapped this morning and the line works again 🙂", "en", "fixed since"),
         ("Aktualizacja: sklep oddał całe 149 zł, przeprosili", "pl", "fixed since"),
         ("Po wymianie dekodera znowu działa, dzięki za rady", "pl", "fixed since"),
+        ("U nas wszystko działa normalnie, nie wiem o co chodzi", "pl", "works for me"),
+        ("Works fine here, maybe restart the router?", "en", "works for me"),
     ],
 )
 def test_praise_questions_spam_and_news_fire_their_rule(text: str, lang: str, rule: str) -> None:
     guess = classify_complaint(text, lang)
     assert any(rule in reason for reason in guess.reasons), guess
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "Od wtorku na Chromecaście mam tylko dźwięk, obraz czarny. Na samym telefonie"
+            " Seans działa normalnie. Zgłosiłem przez formularz.",
+            "pl",
+        ),
+        ("Black screen on the TV since the update. Works fine in the browser though.", "en"),
+    ],
+)
+def test_working_on_another_device_is_not_working_for_me(text: str, lang: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert not any("works for me" in reason for reason in guess.reasons), guess
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,16 @@ def _rule(name: str, alternatives: tuple[str, ...], weight: float) -> Rule:
     return Rule(name, re.compile("|".join(alternatives)), weight)
 
 
+# A sentence holding a pattern ({}) and no device or place it works on.
+_DEVICE = (
+    r"(?:\b(?:telefon|phone|laptop|komputer|przegladar|browser|tablet|desktop|pc\b|web"
+    r"|www|smartfon|iphone|android|ios\b))"
+)
+_SENTENCE_WITHOUT_DEVICE = (
+    r"(?:^|(?<=[.!?\n]))(?:(?!" + _DEVICE + r")[^.!?\n])*?{}(?:(?!" + _DEVICE + r")[^.!?\n])*"
+    r"(?=[.!?\n]|$)"
+)
+
 # Patterns run on the diacritics-folded, casefolded text.
 RULES = (
     _rule(
@@ -416,8 +426,13 @@ RULES = (
         "works for me",
         (
             r"\b(?:u mnie|mi) (?:juz |wszystko )?dziala\b",
-            r"\bdziala (?:normalnie|bez zarzutu|ok)\b",
-            r"\bworks (?:fine|for me|normally)\b",
+            r"\bworks for me\b",
+            # Not where it works: "Na samym telefonie Seans działa normalnie" (only the TV
+            # shows a black screen), "works fine in the browser".
+            _SENTENCE_WITHOUT_DEVICE.format(
+                r"\b(?:dziala (?:normalnie|bez zarzutu|ok)"
+                r"|works (?:fine|normally))\b"
+            ),
         ),
         -3.0,
     ),
