@@ -237,6 +237,8 @@ def test_one_typo_from_a_cited_number_is_near_only_on_the_authors_own_ticket(
         ("Silence for 3 days. Anything that speeds this up?\n– Priya (Krzyki)", None, "Priya", ""),
         ("Dzwoniłam we wtorek. Wiesława A.", None, "Wiesława", ""),
         ("nic nie działa. Pozdrawiam, Kasia", None, "Katarzyna", ""),
+        ("Trzeci dzień bez netu. Pozdrawiam, Maciek", None, "Maciej", ""),
+        ("Formularz się wysypuje, w poniedziałek dzwonię", "mati_wieczorek", "Mateusz", ""),
         ("Still broken after a week. Thanks, Bill", None, "William", ""),
         ("Od tygodnia u teściowej, pani Lisowej, brak sygnału", None, "", "Lis"),
         ("router reboots every hour", "kasia_zielu", "Katarzyna", ""),
