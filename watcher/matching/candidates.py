@@ -128,27 +128,28 @@ class NameParts:
 
     given: frozenset[str] = frozenset()
     surnames: frozenset[str] = frozenset()
-    # The handle's words, casefolded, for a first name run into a surname's beginning.
-    handle_words: tuple[str, ...] = ()
+    # A handle word cut in two, for a first name run into a surname's start ("sarahwhit"):
+    # the given-name stems of the head, the folded tail and its stem.
+    cuts: tuple[tuple[frozenset[str], str, str], ...] = ()
 
     def name(self, first: str, last: str) -> bool:
         return (
             first in self.given
             or last in self.surnames
-            or any(_first_and_surname_start(word, first, last) for word in self.handle_words)
+            or any(
+                first in heads and (last.startswith(tail) or tail_stem == last)
+                for heads, tail, tail_stem in self.cuts
+            )
         )
 
 
-def _first_and_surname_start(word: str, first: str, last: str) -> bool:
-    """Whether a handle word is a first name run into the start of a surname, the way
-    handles are cut: "sarahwhit" for Sarah Whitfield, "marekwis" for Marek Wiśniewski,
-    "ninabaran" for Nina Baranowska, "kevwalsh" for Kevin Walsh. Both parts are stems, as
-    name_stems holds them."""
+def _handle_cuts(word: str) -> Iterable[tuple[frozenset[str], str, str]]:
+    """A handle word as a first name run into the start of a surname, at every cut, the
+    way handles are made: "sarahwhit" for Sarah Whitfield, "marekwis" for Marek
+    Wiśniewski, "ninabaran" for Nina Baranowska, "kevwalsh" for Kevin Walsh."""
     for cut in range(HANDLE_PART_MIN, len(word) - HANDLE_PART_MIN + 1):
-        head, tail = word[:cut], fold(word[cut:])
-        if first in given_name_stems(head) and (last.startswith(tail) or name_stem(tail) == last):
-            return True
-    return False
+        tail = fold(word[cut:])
+        yield given_name_stems(word[:cut]), tail, name_stem(tail)
 
 
 def name_parts(text: str, author: str | None) -> NameParts:
@@ -168,7 +169,9 @@ def name_parts(text: str, author: str | None) -> NameParts:
         surnames.add(stem)
         if stem.endswith("ow") and len(stem) > 4:
             surnames.add(stem[:-2])  # "Lisowa", "Nowakowa": a married form
+    cuts: list[tuple[frozenset[str], str, str]] = []
     for token in _HANDLE_WORD.findall(author or ""):
+        cuts.extend(_handle_cuts(token.casefold()))
         given |= given_name_stems(token)
         surnames.add(name_stem(token))
         # "thomas_mueller" for Müller; an initial written on: "cdubois", "sophiem", "markt".
@@ -176,8 +179,7 @@ def name_parts(text: str, author: str | None) -> NameParts:
         if len(token) >= HANDLE_INITIAL_MIN:
             given |= given_name_stems(token[:-1])
             surnames.add(name_stem(token[1:]))
-    handle_words = tuple(token.casefold() for token in _HANDLE_WORD.findall(author or ""))
-    return NameParts(frozenset(given), frozenset(surnames), handle_words)
+    return NameParts(frozenset(given), frozenset(surnames), tuple(cuts))
 
 
 def _umlauts_spelled(word: str) -> str:
