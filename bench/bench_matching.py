@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 _ = complaint.post
             start = time.perf_counter()
             linker.prefetch(complaints)
+            search_seconds = time.perf_counter() - start
             candidates_of: dict[int, set[str]] = {}
             hits_best = 0
             for complaint in complaints:
@@ -206,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         f"matching                     {match_seconds:>10.1f} s  "
         f"{len(gold) / match_seconds:,.0f} posts/s"
     )
+    print(f"  of which text search         {search_seconds:>8.1f} s")
     print(f"right ticket ranked first    {hits_best / len(gold):>10.3f}")
     print(f"right ticket in candidates   {in_candidates / len(gold):>10.3f}")
     if sample:
