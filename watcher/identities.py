@@ -42,6 +42,26 @@ def normalise_name(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip().casefold()
 
 
+# Social networks as sources and identities name them ("netia-reddit", "x", "fb").
+_NETWORKS = {
+    "twitter": "twitter", "x": "twitter", "reddit": "reddit", "facebook": "facebook",
+    "fb": "facebook", "wykop": "wykop", "instagram": "instagram", "tiktok": "tiktok",
+    "youtube": "youtube", "linkedin": "linkedin", "mastodon": "mastodon",
+    "bluesky": "bluesky", "threads": "threads",
+}  # fmt: skip
+_NAME_PARTS = re.compile(r"[^0-9a-z]+")
+
+
+def network_of(*names: str | None) -> str | None:
+    """The social network a source's name or type, or an identity's platform, names, if
+    any: a handle is only the same person's on the same network."""
+    for name in names:
+        for part in _NAME_PARTS.split((name or "").casefold()):
+            if part in _NETWORKS:
+                return _NETWORKS[part]
+    return None
+
+
 NORMALISERS = {
     "email": normalise_email,
     "phone": normalise_phone,

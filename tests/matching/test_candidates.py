@@ -38,14 +38,14 @@ def _ticket(number: int, description: str, **cells: str) -> Any:
     return parse_ticket(row | cells, UTC)
 
 
-def _post(text: str) -> ComplaintFacts:
+def _post(text: str, ref_patterns: tuple[str, ...] = ()) -> ComplaintFacts:
     return ComplaintFacts.from_identifiers(
         1,
         text=text,
         author=None,
         published_at=datetime(2026, 11, 15, tzinfo=UTC),
         category="outage",
-        identifiers=extract_identifiers(text),
+        identifiers=extract_identifiers(text, ref_patterns),
     )
 
 
@@ -192,6 +192,30 @@ def test_a_known_authors_candidates_of_other_customers_are_someone_elses(
     assert levels == {"NT-700": "exact", "NT-701": "other"}
     # An author no customer is: nobody's ticket is ruled out.
     assert set(_identity_levels(context, replace(post, author="someone")).values()) == {"none"}
+
+
+@pytest.mark.parametrize(
+    ("network", "levels"),
+    [
+        ("twitter", {"NT-700": "exact", "NT-701": "other"}),
+        (None, {"NT-700": "exact", "NT-701": "other"}),  # a forum: the network is not known
+        # The same handle on Reddit may be someone else: as good as a name, no more.
+        ("reddit", {"NT-700": "name", "NT-701": "none"}),
+    ],
+)
+def test_a_handle_known_on_another_network_is_only_as_good_as_a_name(
+    session: Session, network: str | None, levels: dict[str, str]
+) -> None:
+    context = _two_neighbours(session, requester_handles="twitter:rafal_m")
+    post = replace(_post("Druga doba bez internetu na Lipowej"), author="rafal_m")
+    assert _identity_levels(context, replace(post, network=network)) == levels
+
+
+def test_a_pages_shown_name_is_the_handle_it_is_written_as(session: Session) -> None:
+    # A Facebook page posts as "Piekarnia Złoty Kłos"; the ticket has its address.
+    context = _two_neighbours(session, requester_handles="facebook:piekarniazlotyklos")
+    post = replace(_post("Druga doba bez internetu na Lipowej"), author="Piekarnia Złoty Kłos")
+    assert _identity_levels(context, post) == {"NT-700": "exact", "NT-701": "other"}
 
 
 def test_a_ticket_one_typo_from_a_cited_existing_number_is_a_typo(session: Session) -> None:
@@ -465,3 +489,47 @@ def test_a_ticket_naming_the_posts_room_is_a_candidate_also_when_opened_after_it
     assert "unit" in found["NT-700"]
     common_post = replace(_post("Room 12: cold shower again"), published_at=post.published_at)
     assert not any("unit" in c.channels for c in context.candidates(common_post))
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ochrona nie wpuściła mnie na mecz, bilet 89 zł. Jutro piszę reklamację.", True),
+        ("Turned away at the lounge door, £420 package. Kolibri, expect an email.", True),
+        ("Ochrona nie wpuściła mnie na mecz, bilet 89 zł. Szkoda gadać.", False),
+    ],
+)
+def test_a_ticket_opened_days_after_the_post_is_a_candidate_when_the_post_announced_it(
+    session: Session, text: str, found: bool
+) -> None:
+    # The author says they will write tomorrow and does, forty hours later; without such
+    # words a ticket opened that much later is another customer's.
+    described = {
+        True: "Lounge package £420, turned away at the lounge door.",
+        False: "Bilet imienny, ochrona nie wpuściła na mecz, 89 zł.",
+    }[text.startswith("Turned")]
+    later = _ticket(900, described, created_at="2026-11-16T16:00:00Z")
+    context = _context(session, [later])
+    post = _post(text)  # published 2026-11-15 00:00
+    assert post.contact_announced is found
+    assert any(c.ticket.external_id == "NT-900" for c in context.candidates(post)) is found
+
+
+def test_a_reference_and_a_name_given_as_a_neighbours_are_not_the_authors(
+    session: Session,
+) -> None:
+    # "My neighbour, Mr Chmielewski (he has ticket NT-901)": the neighbour's ticket is a
+    # rival with a reference of someone else's, and his name is not the author's.
+    text = (
+        "Serwisant miał być dziś u mnie i u sąsiada, pana Chmielewskiego (on ma zgłoszenie "
+        "NT-901). Nie przyjechał do żadnego z nas."
+    )
+    facts = _post(text, (r"NT-\d+",))
+    assert facts.foreign_refs == ("NT-901",) and not facts.ticket_refs
+    assert not name_parts(text, None).surnames
+    neighbour = _ticket(901, "Serwisant nie przyjechał.", requester_name="Jan Chmielewski")
+    context = _context(session, [neighbour])
+    (found,) = context.candidates(facts)
+    assert found.reference == "other" and found.identity == "none"
+    own = _post("Sąsiad też czeka, a moje zgłoszenie NT-901 wisi od tygodnia.", (r"NT-\d+",))
+    assert own.ticket_refs == ("NT-901",) and not own.foreign_refs

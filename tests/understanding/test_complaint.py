@@ -99,6 +99,11 @@ def test_reasons_name_the_rules_and_the_model() -> None:
         ),
         ("Gdańsk, odwołany lot do Torp, następny w poniedziałek", "cancelled or delayed"),
         ("Filed my EU261 claim for Friday's flight. Let's see if they pay", "complaint filed"),
+        # A device that gave up; the author about to write or call.
+        ("The boiler died on us last night and it is -15 outside", "does not work"),
+        ("Trzeci tydzień bez zwrotu. Jutro rano dzwonię do nich.", "about to write or call"),
+        ("Tickets never showed up in the app. Writing to them tomorrow.", "about to write or call"),
+        ("Two tickets, two prices on my card. Kolibri, expect an email.", "about to write or call"),
     ],
 )
 def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
@@ -115,6 +120,11 @@ def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
         "Slept on the floor at the airport with two kids because they couldn't find hotels.",
         "@SowaPomoc obiecaliście 5% cashbacku w lutym, tankowałam za 750 zł, gdzie moje 37,50?",
         "Od 3 tyg. ktoś stoi na moim miejscu w hali. Zarządca: dzwoń na policję.",
+        "Pompa zamarzła, wentylator cały w lodzie.",
+        "Trzecia instalacja apki i nic.",
+        "Infolinia cały dzień zajęta.",
+        "Checkout said £40, the card says £47. Where did seven quid go?",
+        "I wrote to you on Monday about the invoice.",
     ],
 )
 def test_words_of_trouble_of_any_business_count(text: str) -> None:

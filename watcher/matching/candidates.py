@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from watcher.identities import NORMALISERS
+from watcher.identities import NORMALISERS, network_of
 from watcher.matching.facts import (
     Candidate,
     ComplaintFacts,
@@ -38,6 +38,7 @@ from watcher.matching.facts import (
     plan_speed,
     ref_digits,
     ref_keys,
+    said_of_another,
     street_numbers,
     strip_ending,
 )
@@ -57,6 +58,9 @@ OPENED_FROM_POST = timedelta(days=1)
 # The author's own ticket (by a handle, e-mail, phone or name) may come a little later: "w
 # poniedziałek dzwonię", "this week I write to them officially".
 OWN_OPENED_FROM_POST = timedelta(days=2)
+# A post that says its author is about to write or call ("jutro piszę reklamację", "will
+# ring them first thing tomorrow", "expect an email"): that ticket may come days later.
+ANNOUNCED_OPENED_FROM_POST = timedelta(days=3)
 # A street named in more tickets than this is a main road, not a neighbourhood: the post's
 # other words must find its ticket.
 STREET_TICKETS = 30
@@ -87,6 +91,8 @@ _INITIAL_SURNAME = re.compile(
 )
 SIGN_OFF_CHARS = 80
 _HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
+_SPACE = re.compile(r"\s")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 # A handle word this long may carry an initial at either end ("cdubois", "sophiem").
 HANDLE_INITIAL_MIN = 5
@@ -164,8 +170,10 @@ def name_parts(text: str, author: str | None) -> NameParts:
     initialled = _INITIAL_SURNAME.search(ending)
     if initialled:
         surnames.add(name_stem(initialled.group(1)))
-    for word in _TITLED.findall(text[:3000]):
-        stem = name_stem(word)
+    for titled in _TITLED.finditer(text[:3000]):
+        if said_of_another(text, titled.start()):
+            continue  # "u sąsiada, pana Chmielewskiego": the neighbour's name
+        stem = name_stem(titled.group(1))
         surnames.add(stem)
         if stem.endswith("ow") and len(stem) > 4:
             surnames.add(stem[:-2])  # "Lisowa", "Nowakowa": a married form
@@ -234,6 +242,10 @@ class MatchContext:
     # few tickets write the name out, it singles none of them out.
     brand_words: frozenset[str] = frozenset()
     identities: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The networks each customer's handle is known on (None: not said).
+    handle_networks: dict[tuple[str, int], set[str | None]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
     # (first name stem, surname stem) of each customer with a full name.
@@ -299,16 +311,18 @@ class MatchContext:
         return len(changed)
 
     def _load_identities(self, session: Session, customer_ids: set[int] | None) -> None:
-        query = select(Identity.customer_id, Identity.kind, Identity.value)
+        query = select(Identity.customer_id, Identity.kind, Identity.value, Identity.platform)
         if customer_ids is not None:
             query = query.where(Identity.customer_id.in_(customer_ids))
-        for customer_id, kind, value in session.execute(query):
+        for customer_id, kind, value, platform in session.execute(query):
             if not value:
                 continue
             if kind == "name":
                 self._add_name(customer_id, value)
             else:
                 self.identities[(kind, value)].add(customer_id)
+                if kind == "handle":
+                    self.handle_networks[(value, customer_id)].add(network_of(platform))
         names = select(Customer.id, Customer.name).where(Customer.name.is_not(None))
         if customer_ids is not None:
             names = names.where(Customer.id.in_(customer_ids))
@@ -372,13 +386,17 @@ class MatchContext:
             for customer_id in customers:
                 for ticket_id in self.by_customer.get(customer_id, ()):
                     ticket = self.tickets[ticket_id]
-                    if self._in_window(ticket, complaint.published_at, OWN_OPENED_FROM_POST):
+                    if self._in_window(ticket, complaint, own=True):
                         add(ticket_id, "identity").identity = level
 
         cited = {ref_digits(ref) for ref in complaint.ticket_refs} - {""}
         for digits in cited:
             for ticket_id in self.by_digits.get(digits, ()):
                 add(ticket_id, "reference").reference = "exact"
+        # A neighbour's reference names a rival: the neighbour's ticket, not the author's.
+        for digits in {ref_digits(ref) for ref in complaint.foreign_refs} - cited - {""}:
+            for ticket_id in self.by_digits.get(digits, ()):
+                add(ticket_id, "reference").reference = "other"
         exact_refs = {c.ticket.ticket_id for c in found.values() if c.reference == "exact"}
         if cited and not exact_refs:
             for digits in cited:
@@ -389,7 +407,7 @@ class MatchContext:
         for code in complaint.codes:
             for ticket_id in self.by_code.get(code, ()):
                 ticket = self.tickets[ticket_id]
-                if self._in_window(ticket, complaint.published_at):
+                if self._in_window(ticket, complaint):
                     add(ticket_id, "code")
 
         # Every ticket naming the room (flat, hall) the post names, unless it is in so many
@@ -398,14 +416,14 @@ class MatchContext:
             rooms = self.by_unit.get(unit, ())
             for ticket_id in rooms if len(rooms) <= STREET_TICKETS else ():
                 ticket = self.tickets[ticket_id]
-                if self._in_window(ticket, complaint.published_at):
+                if self._in_window(ticket, complaint):
                     add(ticket_id, "unit")
 
         # Every ticket on a street the post names, so neighbours on one street are rivals
         # (an outage) rather than whichever the text index happened to rank first.
         for key in self._streets_named(complaint):
             for ticket_id in self.by_place[key]:
-                if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                if self._in_window(self.tickets[ticket_id], complaint):
                     add(ticket_id, "place")
 
         # Every ticket sharing a word that singles few tickets out: the text index misses
@@ -413,7 +431,7 @@ class MatchContext:
         for word in complaint.words - self.brand_words:
             if self._rare(word):
                 for ticket_id in self.by_word[word]:
-                    if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                    if self._in_window(self.tickets[ticket_id], complaint):
                         add(ticket_id, "words")
 
         if text_hits is None and complaint.text.strip():
@@ -423,7 +441,7 @@ class MatchContext:
             for ticket_id, _ in text_hits:
                 if taken >= self.limits.top_k:
                     break
-                if self._in_window(self.tickets[ticket_id], complaint.published_at):
+                if self._in_window(self.tickets[ticket_id], complaint):
                     add(ticket_id, "text")
                     taken += 1
 
@@ -485,12 +503,23 @@ class MatchContext:
         keys += [("phone", NORMALISERS["phone"](p)) for p in complaint.phones]
         if complaint.author:
             keys.append(("handle", NORMALISERS["handle"](complaint.author)))
+            if _SPACE.search(complaint.author.strip()):
+                # A page's shown name and its address: "Piekarnia Złoty Kłos" is
+                # facebook:piekarniazlotyklos on the ticket.
+                keys.append(("handle", _NOT_ALNUM.sub("", fold(complaint.author))))
         exact: set[int] = set()
         shared: set[int] = set()
-        for key in keys:
-            owners = self.identities.get(key, set())
-            (exact if len(owners) == 1 else shared).update(owners)
         named: set[int] = set()
+        for kind, value in keys:
+            owners = self.identities.get((kind, value), set())
+            if kind == "handle" and complaint.network is not None:
+                # The same handle on another network is often the same person, and not
+                # seldom someone else ("kasiaw" on Twitter and on Reddit): as good as a
+                # name, and no proof that the author's other tickets are not theirs.
+                elsewhere = {c for c in owners if self._elsewhere(value, c, complaint.network)}
+                named |= elsewhere
+                owners = owners - elsewhere
+            (exact if len(owners) == 1 else shared).update(owners)
         words = _WORD.findall(" ".join(filter(None, [complaint.author, complaint.text[:3000]])))
         stems = [name_stem(w) for w in words]
         for i in range(len(words) - 1):
@@ -500,6 +529,11 @@ class MatchContext:
         if complaint.author and not named:
             named |= self._fuzzy_name(complaint.author)
         return exact, shared - exact, named - exact - shared
+
+    def _elsewhere(self, handle: str, customer_id: int, network: str) -> bool:
+        """Whether the customer's handle is known only on networks other than this one."""
+        networks = self.handle_networks.get((handle, customer_id), {None})
+        return None not in networks and network not in networks
 
     def _fuzzy_name(self, author: str) -> set[int]:
         """Customers whose name is a near spelling of the author's (typos, missing letters)."""
@@ -531,13 +565,16 @@ class MatchContext:
         return near
 
     def _in_window(
-        self,
-        ticket: TicketFacts,
-        published_at: datetime | None,
-        after: timedelta = OPENED_FROM_POST,
+        self, ticket: TicketFacts, complaint: ComplaintFacts, *, own: bool = False
     ) -> bool:
-        """Opened before the post (or within `after` after it) and not closed long before
-        it."""
+        """Opened before the post (or soon after it: a day, two for the author's `own`
+        ticket, three when the post announces the call or letter) and not closed long
+        before it."""
+        published_at = complaint.published_at
+        if complaint.contact_announced:
+            after = ANNOUNCED_OPENED_FROM_POST
+        else:
+            after = OWN_OPENED_FROM_POST if own else OPENED_FROM_POST
         if published_at is None:
             return True
         return ticket.created_at <= published_at + after and (

@@ -15,6 +15,7 @@ from typing import Any
 
 from wordfreq import zipf_frequency
 
+from watcher.understanding.complaint import announces_contact
 from watcher.understanding.examples import example_lines
 from watcher.understanding.identifiers import CITY_FORMS, amount_key
 from watcher.understanding.text import fold_diacritics
@@ -240,6 +241,8 @@ class ComplaintFacts:
     category: str | None
     url: str | None = None
     ticket_refs: tuple[str, ...] = ()
+    # References the post gives as someone else's: "sąsiadka (ma zgłoszenie MRC-214748)".
+    foreign_refs: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     amounts: tuple[str, ...] = ()
@@ -252,6 +255,9 @@ class ComplaintFacts:
     words: frozenset[str] = frozenset()  # see `content_words`
     codes: tuple[str, ...] = ()  # document numbers: an order, a claim, a contract
     units: tuple[str, ...] = ()  # numbered rooms, flats, halls: "room 408"
+    # The author says they are about to write or call ("jutro dzwonię"): see `candidates`.
+    contact_announced: bool = False
+    network: str | None = None  # where the author posted: "twitter", "reddit" (`network_of`)
 
     @classmethod
     def from_identifiers(
@@ -264,12 +270,15 @@ class ComplaintFacts:
         category: str | None,
         identifiers: dict[str, Any],
         url: str | None = None,
+        network: str | None = None,
     ) -> ComplaintFacts:
         def strings(key: str) -> tuple[str, ...]:
             return tuple(str(item) for item in identifiers.get(key) or () if item)
 
         runs = place_runs(text)
         amounts = tuple(amount_key(item) for item in identifiers.get("amounts") or ())
+        refs = strings("ticket_refs")
+        foreign = tuple(ref for ref in refs if _said_of_another(text, ref_digits(ref)))
         return cls(
             complaint_id=complaint_id,
             text=text,
@@ -277,7 +286,8 @@ class ComplaintFacts:
             published_at=published_at,
             category=category,
             url=url,
-            ticket_refs=strings("ticket_refs"),
+            ticket_refs=tuple(ref for ref in refs if ref not in foreign),
+            foreign_refs=foreign,
             emails=strings("emails"),
             phones=strings("phones"),
             amounts=tuple(a for a in amounts if a and not a.startswith("None")),
@@ -289,7 +299,37 @@ class ComplaintFacts:
             words=content_words(text),
             codes=strings("codes"),
             units=strings("units"),
+            contact_announced=announces_contact(text),
+            network=network,
         )
+
+
+# Someone the author tells about, not for: a neighbour, a friend, a colleague.
+THIRD_PARTY = re.compile(
+    r"\b(?:s[ąa]siad\w*|neighbou?r\w*|koleg[aię]|kolez[aą]nk\w*|znajom\w*|friend\w*)\b",
+    re.IGNORECASE,
+)
+_OWN_AGAIN = re.compile(r"\b(?:m[óo]j\w*|moj\w*|mam|mine|my|our|nasz\w*)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+THIRD_PARTY_REACH = 120
+
+
+def said_of_another(text: str, start: int) -> bool:
+    """Whether the words at `start` are told of a neighbour or a friend: named after one in
+    the same sentence, with nothing of the author's own in between ("u sąsiada, pana
+    Chmielewskiego (on ma zgłoszenie SLE-319728)", not "sąsiad też, moje zgłoszenie 12")."""
+    before = text[max(0, start - THIRD_PARTY_REACH) : start]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    told = list(THIRD_PARTY.finditer(before))
+    return bool(told) and not _OWN_AGAIN.search(before[told[-1].end() :])
+
+
+def _said_of_another(text: str, digits: str) -> bool:
+    """`said_of_another` for a cited reference, found in the text by its number."""
+    at = text.find(digits) if digits else -1
+    return at >= 0 and said_of_another(text, at)
 
 
 # A post speaking for a whole street or building ("Cała Mogileńska bez netu", "the whole

@@ -169,7 +169,7 @@ def shared_details(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
         shared.append(f"place {place}")
         shared.extend(f"house {n}" for n in sorted(mine & theirs))
     # A document number the ticket quotes (an order, a claim, a card), not a cited reference.
-    cited = {ref.upper() for ref in complaint.ticket_refs}
+    cited = {ref.upper() for ref in (*complaint.ticket_refs, *complaint.foreign_refs)}
     shared.extend(f"number {c}" for c in complaint.codes if c in ticket.codes and c not in cited)
     shared.extend(u for u in complaint.units if u in ticket.units)  # "room 408"
     ticket_dates = {d[-5:] for d in ticket.dates}  # '--11-12' and '2026-11-12' agree

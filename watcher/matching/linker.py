@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from watcher import db
 from watcher.config import Config
+from watcher.identities import network_of
 from watcher.matching.candidates import ChannelLimits, MatchContext
 from watcher.matching.facts import (
     Candidate,
@@ -334,6 +335,7 @@ class Linker:
             category=complaint.category,
             identifiers=complaint.identifiers or {},
             url=post.url,
+            network=network_of(post.source.name, post.source.type),
         )
 
     def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:

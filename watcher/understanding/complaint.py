@@ -53,6 +53,42 @@ _DEVICE = (
     r"|smartfon|iphone|android|ios\b)"
 )
 
+# The author about to write or call the company about it: "jutro piszę reklamację", "w
+# poniedziałek dzwonię", "will ring them first thing tomorrow", "Kolibri, expect an email".
+# On the diacritics-folded, casefolded text. Matching looks for that ticket days later.
+_SOON = (
+    r"(?:jutro|pojutrze|rano|dzis|zaraz|wieczorem|od razu|po weekendzie|we wtorek"
+    r"|w (?:poniedzialek|srode|czwartek|piatek|sobote|niedziele|tym tygodniu"
+    r"|przyszlym tygodniu))"
+)
+_CONTACT_PL = (
+    r"(?:dzwonie|zadzwonie|pisze|napisze|skladam|zloze|zglaszam|zglosze"
+    r"|bede (?:ich |do nich )?(?:dzwonic|pisac|nekac|meczyc|wydzwaniac))"
+)
+CONTACT_ANNOUNCED = re.compile(
+    "|".join(
+        (
+            rf"\b{_SOON}\b(?:\W+\w+){{0,3}}?\W+{_CONTACT_PL}\b",
+            rf"\b{_CONTACT_PL}\b(?:\W+\w+){{0,2}}?\W+{_SOON}\b",
+            r"\b(?:skladam|zloze|pisze|napisze) (?:oficjaln\w+ )?(?:reklamacj\w*|skarg\w*|pismo)\b",
+            r"(?:\b(?:i'?ll|i will|we'?ll|we will|(?:i'?m|i am|we'?re|we are) (?:going to|gonna))"
+            r"|(?:^|[.!?]\s+)will)"
+            r"\s+(?:be\s+)?(?:call|ring|phone|e-?mail|writ(?:e|ing) to|complain|contact"
+            r"|chas(?:e|ing)|calling|ringing|e-?mailing|phoning)\b",
+            r"\b(?:calling|ringing|phoning|e-?mailing|writing to|contacting|chasing)\b"
+            r"(?:\W+\w+){0,2}?\W+(?:tomorrow|first thing|this week|in the morning"
+            r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b",
+            r"\bexpect an? (?:e-?mail|call|letter|(?:formal )?complaint)\b",
+        )
+    )
+)
+
+
+def announces_contact(text: str) -> bool:
+    """Whether the post says its author is about to write to or call the company."""
+    return CONTACT_ANNOUNCED.search(fold_diacritics(text.casefold())) is not None
+
+
 # Patterns run on the diacritics-folded, casefolded text.
 RULES = (
     _rule(
@@ -73,6 +109,9 @@ RULES = (
             r"\b(?:internet|net|tv|wifi|service|connection|signal|line|app|router)"
             r" (?:is |went |still )?(?:down|dead|offline|out)\b",
             r"\bdown since\b",
+            # A device that gave up: "heat pump died tonight", "the router died on me".
+            r"\bdied (?:on (?:me|us)|tonight|today|again|overnight|this morning|yesterday"
+            r"|last night)\b",
             r"\b(?:dzien|doba|dobe|tydzien|wieczor) (?:offline|bez (?:internetu|netu|sygnalu))\b",
         ),
         2.0,
@@ -109,6 +148,8 @@ RULES = (
         ),
         1.0,
     ),
+    # "Jutro piszę reklamację", "will ring them first thing tomorrow": about to complain.
+    _rule("about to write or call", (CONTACT_ANNOUNCED.pattern,), 1.5),
     _rule(
         "cancelled or delayed",
         (
@@ -310,7 +351,10 @@ RULES = (
             r"|cracked|crushed|shattered|instead|incorrect\w*|every day"
             # Charged twice, points gone, "I filed it", "same here" under someone's post.
             r"|twice|double[- ]?(?:charg\w*|book\w*|bill\w*)|overcharg\w*|vanished|disappeared"
-            r"|wiped|filed|same here|exactly the same|minutes)\b",
+            r"|wiped|filed|same here|exactly the same|minutes"
+            # A device that died, a letter written: "died tonight", "wrote to you this morning",
+            # money gone: "where did seven quid go".
+            r"|died|wrote to|writing to|where did (?:\w+ ){1,3}go)\b",
             r"\b(?:nie|brak\w*|znowu|znow|wciaz|dalej|ciagle|czekam\w*|czeka\w*|reklamac\w*"
             r"|awari\w*|problem\w*|blad\w*|zepsu\w*|opozni\w*|pomocy|dlaczego|kiedy|zenada"
             r"|skandal\w*|kpina|oszu\w*|zwrot\w*|nikt|zaden|zadnej|zadnego|dni|tygodni\w*"
@@ -333,7 +377,9 @@ RULES = (
             r"|obiec\w*|gdzie (?:moj\w*|jest|sa)|tyg|sor|szpital\w*"
             # Money taken twice, points gone, barely working: "ściągnął mi dwa razy",
             # "podwójnie zarezerwowana", "punkty wyparowały", "kocioł ledwo chodził".
-            r"|dwa razy|dwukrotn\w*|podwojn\w*|sciagn\w*|wyparowa\w*|znikn\w*|ledwo|minut\w*)\b",
+            r"|dwa razy|dwukrotn\w*|podwojn\w*|sciagn\w*|wyparowa\w*|znikn\w*|ledwo|minut\w*"
+            # Frozen, nothing helps, the line busy, written to them, "tak się traktuje klientów?".
+            r"|zamarz\w*|nic|zajet\w*|(?:na)?pisal(?:em|am|ismy|ysmy)|tak sie traktuje)\b",
             # What should have been and was not: "narożnik miał być dziś".
             r"\bmia(?:l|la|lo|ly|lem|lam)? byc\b|\bmieli byc\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
