@@ -255,6 +255,26 @@ def test_one_typo_from_a_cited_number_is_near_only_on_the_authors_own_ticket(
     assert levels == {"NT-80061": "typo", "NT-80067": "near", "NT-80075": "other"}
 
 
+def test_two_digits_swapped_are_one_typo_on_the_authors_own_ticket(session: Session) -> None:
+    # The author cites NT-80076, another customer's ticket, for their own NT-80067. NT-80706
+    # is also a swap away, and a stranger's.
+    context = _context(
+        session,
+        [
+            _ticket(80067, "Brak internetu od rana.", requester_handles="twitter:ola_nowak"),
+            _ticket(80076, "Brak internetu od rana, modem miga."),
+            _ticket(80706, "Brak internetu od rana, modem miga na czerwono."),
+        ],
+    )
+    post = replace(
+        _post("Brak internetu od rana. Zgłoszenie NT-80076"),
+        author="ola_nowak",
+        ticket_refs=("NT-80076",),
+    )
+    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    assert levels == {"NT-80067": "near", "NT-80076": "exact", "NT-80706": "other"}
+
+
 @pytest.mark.parametrize(
     ("text", "author", "first", "last"),
     [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -22,7 +22,7 @@ from typing import Any
 
 from nicknames import NickNamer
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -553,12 +553,13 @@ class MatchContext:
         return matches
 
     def _near_references(self, digits: str) -> set[int]:
-        """Tickets whose number is one typo away from a cited one that does not exist."""
+        """Tickets whose number is one typo (or a swap of two digits) away from a cited one
+        that does not exist."""
         if len(digits) < 4:
             return set()
         near: set[int] = set()
         for other, _, _ in process.extract(
-            digits, list(self.by_digits), scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            digits, list(self.by_digits), scorer=OSA.distance, score_cutoff=1, limit=None
         ):
             if other != digits:
                 near |= self.by_digits[other]
@@ -589,15 +590,21 @@ def _cited_level(candidate: Candidate, cited: set[str]) -> str:
     a handle, e-mail, phone or name): a customer mistyping their own ticket's number. One
     typo from a cited number and no sign of whose it is, it is only a `typo`: with numbers
     handed out in sequence, a dozen other customers' tickets are one typo away as well.
-    (A cited number may exist and still be a typo of the right one.)
+    (A cited number may exist and still be a typo of the right one.) Two digits swapped
+    ("316947" for "316974") count as a typo on the author's own ticket only: on anyone's
+    they would add a dozen more strangers.
     """
-    if not any(_one_typo(key, cited) for key in ref_keys(candidate.ticket.external_id)):
-        return "other"
-    return "near" if candidate.identity in SAME_CUSTOMER else "typo"
+    keys = ref_keys(candidate.ticket.external_id)
+    own = candidate.identity in SAME_CUSTOMER
+    if any(_one_typo(key, cited, Levenshtein.distance) for key in keys):
+        return "near" if own else "typo"
+    if own and any(_one_typo(key, cited, OSA.distance) for key in keys):
+        return "near"
+    return "other"
 
 
-def _one_typo(digits: str, cited: Iterable[str]) -> bool:
-    return any(len(c) >= 4 and Levenshtein.distance(digits, c) == 1 for c in cited)
+def _one_typo(digits: str, cited: Iterable[str], distance: Callable[[str, str], int]) -> bool:
+    return any(len(c) >= 4 and distance(digits, c) == 1 for c in cited)
 
 
 def _indexable(facts: TicketFacts, now: datetime, solved_window: timedelta) -> bool:
