@@ -123,7 +123,8 @@ class _Space:
         self.weighted: sp.csr_matrix | None = None
         self.transposed: sp.csr_matrix | None = None
         self.idf: np.ndarray | None = None
-        self.queries: dict[str, sp.csr_matrix] = {}
+        # A query's n-grams and their weights (a row of a normalised TF-IDF matrix).
+        self.queries: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def add(self, tf: sp.csr_matrix) -> None:
         self.blocks.append(tf)
@@ -166,11 +167,18 @@ class _Space:
         if len(self.queries) + len(texts) > QUERY_CACHE:
             self.queries.clear()
         query = _normalised(counts.multiply(self.idf).tocsr())
+        # Slices of the batch's arrays: a row taken as a matrix of its own costs far more.
+        indices, data, bounds = query.indices, query.data, query.indptr
         for i, text in enumerate(texts):
-            self.queries[text] = query[i]
+            self.queries[text] = (indices[bounds[i] : bounds[i + 1]], data[bounds[i] : bounds[i + 1]])
 
     def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return sp.vstack([self.queries[text] for text in texts], format="csr")
+        rows = [self.queries[text] for text in texts]
+        bounds = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(indices) for indices, _ in rows], out=bounds[1:])
+        indices = np.concatenate([indices for indices, _ in rows]) if rows else np.zeros(0, np.int32)
+        data = np.concatenate([data for _, data in rows]) if rows else np.zeros(0, np.float32)
+        return sp.csr_matrix((data, indices, bounds), shape=(len(rows), N_FEATURES))
 
 
 class TicketIndex:
@@ -288,9 +296,9 @@ class TicketIndex:
         self._queries([text])
         weighted = self._compare.weighted
         assert weighted is not None
-        query = self._compare.queries[text]
+        indices, data = self._compare.queries[text]
         # The query spread into a dense vector once; each ticket's row then reads from it.
-        self._dense[query.indices] = query.data
+        self._dense[indices] = data
         try:
             for ticket_id in known:
                 row = self._row_of[ticket_id]
@@ -298,5 +306,5 @@ class TicketIndex:
                 values = self._dense[weighted.indices[start:end]]
                 result[ticket_id] = float(np.dot(weighted.data[start:end], values))
         finally:
-            self._dense[query.indices] = 0
+            self._dense[indices] = 0
         return result

@@ -338,7 +338,7 @@ class Linker:
             network=network_of(post.source.name, post.source.type),
         )
 
-    def prefetch(self, complaints: Sequence[Complaint], batch: int = 256) -> None:
+    def prefetch(self, complaints: Sequence[Complaint], batch: int = 2048) -> None:
         """Search the text index for many complaints in one go; `rank` then uses the results."""
         texts = {c.id: self._text(c) for c in complaints if c.is_complaint and c.about_brand}
         ids = list(texts)

@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -58,6 +58,17 @@ class Weights:
     levels: dict[str, dict[str, float]]
     meta: dict[str, Any]
 
+    @cached_property
+    def evidence(self) -> dict[tuple[str, str], Evidence]:
+        """Each level's evidence, and the prior's, made once: scoring looks them up."""
+        table = {
+            (feature, level): Evidence(feature, level, weight)
+            for feature, weights in self.levels.items()
+            for level, weight in weights.items()
+        }
+        table["prior", "candidate"] = Evidence("prior", "candidate", self.prior)
+        return table
+
     def as_json(self) -> str:
         body = {"prior": self.prior, "levels": self.levels, "meta": self.meta}
         return json.dumps(body, indent=2, sort_keys=True) + "\n"
@@ -82,11 +93,9 @@ def shipped_weights() -> Weights:
 
 def score(comparisons: Sequence[Comparison], weights: Weights) -> Score:
     """Sum of the prior and each compared level's weight, with the evidence."""
-    evidence = [Evidence("prior", "candidate", weights.prior)]
-    evidence.extend(
-        Evidence(c.feature, c.level, weights.levels[c.feature][c.level]) for c in comparisons
-    )
-    return Score(total=sum(e.weight for e in evidence), evidence=tuple(evidence))
+    table = weights.evidence
+    evidence = (table["prior", "candidate"], *(table[c.feature, c.level] for c in comparisons))
+    return Score(total=sum(e.weight for e in evidence), evidence=evidence)
 
 
 # Levels that are more agreement the further right: their weights may not fall along
