@@ -170,14 +170,16 @@ class _Space:
         # Slices of the batch's arrays: a row taken as a matrix of its own costs far more.
         indices, data, bounds = query.indices, query.data, query.indptr
         for i, text in enumerate(texts):
-            self.queries[text] = (indices[bounds[i] : bounds[i + 1]], data[bounds[i] : bounds[i + 1]])
+            start, end = bounds[i], bounds[i + 1]
+            self.queries[text] = (indices[start:end], data[start:end])
 
     def vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The remembered vectors of (one or more) texts, as the rows of one matrix."""
         rows = [self.queries[text] for text in texts]
         bounds = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([len(indices) for indices, _ in rows], out=bounds[1:])
-        indices = np.concatenate([indices for indices, _ in rows]) if rows else np.zeros(0, np.int32)
-        data = np.concatenate([data for _, data in rows]) if rows else np.zeros(0, np.float32)
+        indices = np.concatenate([indices for indices, _ in rows])
+        data = np.concatenate([data for _, data in rows])
         return sp.csr_matrix((data, indices, bounds), shape=(len(rows), N_FEATURES))
 
 
