@@ -233,45 +233,32 @@ def test_a_ticket_one_typo_from_a_cited_existing_number_is_a_typo(session: Sessi
     assert levels == {"NT-80063": "exact", "NT-80068": "typo"}
 
 
+def _reference_levels(session: Session, strangers: list[int], cited: str) -> dict[str, str]:
+    """Reference levels when ola_nowak, whose own ticket is NT-80067, cites `cited`."""
+    own = _ticket(80067, "Brak internetu od rana.", requester_handles="twitter:ola_nowak")
+    others = [_ticket(n, "Brak internetu od rana, modem miga.") for n in strangers]
+    context = _context(session, [own, *others])
+    post = replace(
+        _post(f"Brak internetu od rana. Zgłoszenie {cited}"),
+        author="ola_nowak",
+        ticket_refs=(cited,),
+    )
+    return {c.ticket.external_id: c.reference for c in context.candidates(post)}
+
+
 def test_one_typo_from_a_cited_number_is_near_only_on_the_authors_own_ticket(
     session: Session,
 ) -> None:
     # Numbers are handed out in sequence: NT-80061 and NT-80067 are both one typo from the
     # cited NT-80068, which does not exist; only NT-80067 is the author's (by the handle).
-    context = _context(
-        session,
-        [
-            _ticket(80061, "Brak internetu od rana, modem miga na czerwono."),
-            _ticket(80067, "Brak internetu od rana.", requester_handles="twitter:ola_nowak"),
-            _ticket(80075, "Brak internetu od rana, modem miga."),
-        ],
-    )
-    post = replace(
-        _post("Brak internetu od rana. Zgłoszenie NT-80068"),
-        author="ola_nowak",
-        ticket_refs=("NT-80068",),
-    )
-    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    levels = _reference_levels(session, [80061, 80075], "NT-80068")
     assert levels == {"NT-80061": "typo", "NT-80067": "near", "NT-80075": "other"}
 
 
 def test_two_digits_swapped_are_one_typo_on_the_authors_own_ticket(session: Session) -> None:
     # The author cites NT-80076, another customer's ticket, for their own NT-80067. NT-80706
     # is also a swap away, and a stranger's.
-    context = _context(
-        session,
-        [
-            _ticket(80067, "Brak internetu od rana.", requester_handles="twitter:ola_nowak"),
-            _ticket(80076, "Brak internetu od rana, modem miga."),
-            _ticket(80706, "Brak internetu od rana, modem miga na czerwono."),
-        ],
-    )
-    post = replace(
-        _post("Brak internetu od rana. Zgłoszenie NT-80076"),
-        author="ola_nowak",
-        ticket_refs=("NT-80076",),
-    )
-    levels = {c.ticket.external_id: c.reference for c in context.candidates(post)}
+    levels = _reference_levels(session, [80076, 80706], "NT-80076")
     assert levels == {"NT-80067": "near", "NT-80076": "exact", "NT-80706": "other"}
 
 
