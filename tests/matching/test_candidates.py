@@ -540,3 +540,8 @@ def test_a_reference_and_a_name_given_as_a_neighbours_are_not_the_authors(
     assert found.reference == "other" and found.identity == "none"
     own = _post("Sąsiad też czeka, a moje zgłoszenie NT-901 wisi od tygodnia.", (r"NT-\d+",))
     assert own.ticket_refs == ("NT-901",) and not own.foreign_refs
+    # "Friendly" and "neighbourhood" name no one: the reference is the author's.
+    kind = _post("A friendly agent gave ticket NT-901, still nothing.", (r"NT-\d+",))
+    assert kind.ticket_refs == ("NT-901",) and not kind.foreign_refs
+    area = _post("Whole neighbourhood down, ticket NT-901.", (r"NT-\d+",))
+    assert area.ticket_refs == ("NT-901",) and not area.foreign_refs

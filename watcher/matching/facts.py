@@ -306,7 +306,7 @@ class ComplaintFacts:
 
 # Someone the author tells about, not for: a neighbour, a friend, a colleague.
 THIRD_PARTY = re.compile(
-    r"\b(?:s[ąa]siad\w*|neighbou?r\w*|koleg[aię]|kolez[aą]nk\w*|znajom\w*|friend\w*)\b",
+    r"\b(?:s[ąa]siad\w*|neighbou?rs?|koleg[aię]|kolez[aą]nk\w*|znajom\w*|friends?)\b",
     re.IGNORECASE,
 )
 _OWN_AGAIN = re.compile(r"\b(?:m[óo]j\w*|moj\w*|mam|mine|my|our|nasz\w*)\b", re.IGNORECASE)
