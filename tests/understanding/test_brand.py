@@ -178,6 +178,17 @@ def test_a_brand_named_only_as_someone_elses_or_a_better_choice_is_in_passing(te
     assert "someone else's" in found.reasons[0]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tata ma Netię od lat, w kwietniu +4 zł mimo gwarancji ceny. Dzwoniłam w jego imieniu.",
+        "My dad is with Netia and they cut his line. I rang them on his behalf, twice.",
+    ],
+)
+def test_a_relatives_service_is_the_subject_when_the_author_acts_for_them(text: str) -> None:
+    assert find_brand(text, NETIA).about_brand
+
+
 def test_a_brand_also_named_as_ones_own_is_the_subject() -> None:
     text = "Mój brat z Netii dostał zwrot w tydzień, a ja w Netii czekam już trzy tygodnie."
     assert find_brand(text, NETIA).about_brand

@@ -125,6 +125,7 @@ def test_grievance_phrases_fire_their_rule(text: str, rule: str) -> None:
         "Infolinia cały dzień zajęta.",
         "Checkout said £40, the card says £47. Where did seven quid go?",
         "I wrote to you on Monday about the invoice.",
+        "Apka wylogowała mnie w nocy, rano kanar wypisał 280 zł. Dziękuję 👏",
     ],
 )
 def test_words_of_trouble_of_any_business_count(text: str) -> None:
@@ -144,6 +145,13 @@ def test_words_of_trouble_of_any_business_count(text: str) -> None:
 def test_a_customers_letter_or_a_quoted_apology_is_no_notice(text: str) -> None:
     reasons = classify_complaint(text, "pl").reasons
     assert not any("news or announcement" in reason for reason in reasons)
+
+
+def test_credit_given_in_passing_gives_no_honour_back() -> None:
+    """Only an opening "Credit where it's due:" makes the whole post praise."""
+    text = "They couriered it in the end, so credit where it's due. But the store is a mess"
+    reasons = classify_complaint(text, "en").reasons
+    assert not any("honour given back" in reason for reason in reasons), reasons
 
 
 def test_looking_for_others_who_were_hit_is_no_job_advert() -> None:
@@ -205,7 +213,11 @@ def test_money_not_yet_back_is_still_a_complaint(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "lang", "rule"),
     [
-        ("Credit where it's due: the branch opened my account in 20 minutes", "en", "praise"),
+        (
+            "Credit where it's due: the branch opened my account in 20 minutes",
+            "en",
+            "honour given back",
+        ),
         ("Wielki plus dla infolinii, sprawa załatwiona od ręki", "pl", "praise"),
         ("Czy wypłaty z bankomatów są darmowe? Z góry dzięki!", "pl", "asking for advice"),
         ("Which bank for an Erasmus student, this one or a Revolut?", "en", "asking for advice"),
@@ -255,6 +267,17 @@ def test_money_not_yet_back_is_still_a_complaint(text: str) -> None:
             "honour given back",
         ),
         ("Muszę oddać sprawiedliwość administracji: zwrot bez cyrku", "pl", "honour given back"),
+        (
+            "Credit where due: the second engineer found the broken wire in an hour. Sorted.",
+            "en",
+            "honour given back",
+        ),
+        (
+            "Dobra, trzeba oddać: technik wymienił moduł w 40 minut, posprzątał",
+            "pl",
+            "honour given back",
+        ),
+        ("Muszę pochwalić: oddali podwójnie pobrane 50 zł w dwa dni", "pl", "honour given back"),
         ("Shoutout: English-speaking GP, referral in the app before I got home", "en", "praise"),
         (
             "Since people mostly post horror stories, to balance the picture: refund in 2 days",
@@ -316,6 +339,8 @@ def test_trouble_back_again_is_no_update_that_it_was_fixed(text: str, lang: str)
         ("Zwrot 1199 zł nie wpłynął od 3 tygodni. Pisać do rzecznika praw konsumenta?", "pl"),
         # Click & collect is a way to shop, not a spammer's "click now".
         ("Avoid click & collect at the Głogowska store right now: twice 'not in the system'", "en"),
+        # "Reports" the noun, not a newsroom's verb.
+        ("Mine is one of those reports. The oven glass exploded, they rejected my claim.", "en"),
     ],
 )
 def test_complaints_that_only_look_like_news_or_spam_stay_complaints(text: str, lang: str) -> None:
@@ -377,6 +402,29 @@ def test_news_of_an_outage_in_the_press_words_is_no_complaint() -> None:
     # The model reads the outage words as a complaint (0.94); the press's words and no one
     # speaking of themselves bring it to the threshold (0.3), where a person would hesitate.
     assert "rule: told of customers (-2.5)" in guess.reasons and guess.confidence < 0.35, guess
+
+
+@pytest.mark.parametrize(
+    ("report", "lang"),
+    [
+        (
+            "Ponad 180 pasażerów lotu czarterowego od rana czeka na lotnisku, samolot ma "
+            "usterkę techniczną, a organizator szuka maszyny zastępczej i organizuje noclegi. "
+            "Pasażerowie, z którymi rozmawialiśmy, skarżą się na brak informacji i bony.",
+            "pl",
+        ),
+        (
+            "More than 180 passengers of a charter flight have waited at the airport since the "
+            "morning while the operator looks for a replacement aircraft and hotel rooms. "
+            "Passengers who we spoke to said that no one told them anything at all.",
+            "en",
+        ),
+    ],
+)
+def test_the_people_a_reporter_spoke_to_are_no_one_speaking_of_themselves(
+    report: str, lang: str
+) -> None:
+    assert in_third_person(report, lang, press=True)
 
 
 def test_long_posts_take_bounded_time() -> None:

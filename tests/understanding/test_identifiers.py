@@ -47,6 +47,21 @@ def test_english_ticket_wording_and_currencies() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("nie zapłacę 180 € opłaty", ("180.00", "EUR")),  # the sign after the sum
+        ("zapłaciłem 49,99€.", ("49.99", "EUR")),
+        ("dekoder z nagrywarką za 8 funtów miesięcznie", ("8.00", "GBP")),  # pounds in Polish
+        ("they took 20 euros twice", ("20.00", "EUR")),
+        ("3k € kary", ("3000.00", "EUR")),
+    ],
+)
+def test_a_currency_sign_or_word_after_the_sum(text: str, amount: tuple[str, str]) -> None:
+    found = extract_identifiers(text)["amounts"]
+    assert [(a["value"], a["currency"]) for a in found] == [amount]
+
+
+@pytest.mark.parametrize(
     ("text", "values"),
     [
         ("pobranie 149,99 zeszło dwa razy", ["149.99"]),  # no currency: the Polish way
@@ -148,6 +163,13 @@ def test_cities_in_any_form_in_order_and_not_inside_words() -> None:
     assert extract_details(text)["places"] == [
         "Zielona Góra", "Warszawa", "Bielsko-Biała", "Kraków", "Radom",
     ]  # fmt: skip
+
+
+def test_a_street_named_after_a_city_names_no_city() -> None:
+    places = extract_details("Michał Sz., ul. Gdańska 150/8, 85-674 Bydgoszcz")["places"]
+    assert "Gdańsk" not in places and "Bydgoszcz" in places
+    # The city itself still counts: "z Gdańska", "Gdańsk Przymorze".
+    assert extract_details("Jadę z Gdańska do domu")["places"] == ["Gdańsk"]
 
 
 @pytest.mark.parametrize(

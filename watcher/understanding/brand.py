@@ -69,6 +69,14 @@ _OTHERS_BEFORE = re.compile(
     r"|\bi'?ve used|\bi have used|\bwracam (?:do|z)"
     r"|\bprzynajmniej (?:w|u|z)|\bat least)\s*$"
 )
+# The author acting for the relative whose service it is: "Tata ma Harbour ... dzwoniłam
+# w jego imieniu", "I rang them on my mum's behalf". The grievance is with the brand.
+_ON_BEHALF = re.compile(
+    r"\bw (?:jego|jej|ich) imieniu\b|\bw imieniu (?:\w+ ){0,2}(?:taty|mamy|ojca|matki"
+    r"|rodzicow|tescia|tesciowej|babci|dziadka|zony|meza|brata|siostry|syna|corki)\b"
+    r"|\b(?:zadzwonil|dzwonil|pisal|napisal)\w* za (?:niego|nia|nich)\b"
+    r"|\bon (?:his|her|their|my \w+'?s?) behalf\b|\bon behalf of my\b"
+)
 # "W Watomirze przynajmniej dowieźli", "Wracam do Siatki, tam przynajmniej ...".
 _OTHERS_AFTER = re.compile(r"^[\s,]+(?:\w+\s){0,2}(?:przynajmniej|at least)\b")
 CONTEXT_CHARS = 40
@@ -188,10 +196,14 @@ def _passing_mention(text: str, brand: Brand, competitors: Sequence[str]) -> str
             if any(_alias_pattern(c).search(text) for c in others):
                 return f"{brand.name} named as a comparison with a competitor"
     mentions = [m for pattern in aliases for m in _found(pattern, text)]
-    if mentions and all(
-        _OTHERS_BEFORE.search(text[max(m.start() - CONTEXT_CHARS, 0) : m.start()])
-        or _OTHERS_AFTER.match(text[m.end() : m.end() + CONTEXT_CHARS])
-        for m in mentions
+    if (
+        mentions
+        and not _ON_BEHALF.search(text)
+        and all(
+            _OTHERS_BEFORE.search(text[max(m.start() - CONTEXT_CHARS, 0) : m.start()])
+            or _OTHERS_AFTER.match(text[m.end() : m.end() + CONTEXT_CHARS])
+            for m in mentions
+        )
     ):
         return f"{brand.name} named only as someone else's, a former or a better choice"
     return None

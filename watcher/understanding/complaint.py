@@ -249,6 +249,11 @@ RULES = (
             # oddać sprawiedliwość", "jednak da się", "tak się to załatwia", "to balance the
             # picture". The grievance words around it are the story of what was put right.
             r"\b(?:oddaj\w* honor|odda\w* sprawiedliwosc|(?:jednak|szok,?) da sie"
+            # "Credit where it's due:", "Dobra, trzeba oddać:", "Muszę pochwalić:" opening
+            # what follows (not "…, so credit where it's due. But the store is a mess").
+            r"|credit where (?:\S+ ){0,2}due(?=\s*[:\u2013-])"
+            r"|(?:trzeba|musze|musimy|chce) (?:tez |to |im |mu |jej )?"
+            r"(?:oddac|pochwalic)(?=\s*[:,!\u2013-])"
             r"|tak sie to (?:zalatwia|robi)|that'?s how it'?s done|dla rownowagi"
             r"|zeby nie bylo,? ze (?:tylko )?narzekam"
             r"|(?:to|for) balance|balance the picture)\b",
@@ -379,7 +384,9 @@ RULES = (
             # "podwójnie zarezerwowana", "punkty wyparowały", "kocioł ledwo chodził".
             r"|dwa razy|dwukrotn\w*|podwojn\w*|sciagn\w*|wyparowa\w*|znikn\w*|ledwo|minut\w*"
             # Frozen, nothing helps, the line busy, written to them, "tak się traktuje klientów?".
-            r"|zamarz\w*|nic|zajet\w*|(?:na)?pisal(?:em|am|ismy|ysmy)|tak sie traktuje)\b",
+            r"|zamarz\w*|nic|zajet\w*|(?:na)?pisal(?:em|am|ismy|ysmy)|tak sie traktuje"
+            # Logged out, fined by an inspector: "wylogowała mnie", "kanar", "mandat".
+            r"|wylogow\w*|mandat\w*|kanar\w*)\b",
             # What should have been and was not: "narożnik miał być dziś".
             r"\bmia(?:l|la|lo|ly|lem|lam)? byc\b|\bmieli byc\b",
             # Without a service ("bez połowy kanałów"), not "bez problemu"; since a date.
@@ -419,7 +426,9 @@ RULES = (
             # Not what a customer is told: "informuje nas, że sala jest podwójnie zarezerwowana".
             r"\b(?:zapowiada|ogłasza|oglasza|poinformowal\w*|informuje|wprowadza|przejmuje)\b"
             r"(?! (?:nas|mnie|mi|mie)\b)",
-            r"\b(?:announces|launches|to acquire|plans|reports)\b",
+            # The verb, not the noun: "Reuters reports", not "one of those reports".
+            r"\b(?:announces|launches|to acquire|plans)\b"
+            r"|(?<!\bthose )(?<!\bthese )(?<!\bthe )(?<!\bmany )(?<!\bsuch )\breports\b(?! of\b)",
             r"\b(?:nowa oferta|nowy cennik|new offer|price list)\b",
             # The words of the press: a spokesperson, a statement, a rule taking effect.
             # A spokesperson, not the ombudsman a customer turns to ("do rzecznika praw").
@@ -521,6 +530,9 @@ _NEWSROOM_US = re.compile(
     r"|\b(?:mowi\w*|powiedzial\w*|opowiada\w*|napisal\w*|przekazal\w*|potwierdzil\w*) nam\b"
     r"|\b(?:napisal\w*|zglosil\w*|odezwal\w*) sie do nas\b|\bnaszej redakcji\b"
     r"|\b(?:w rozmowie|skontaktowal\w* sie) z nami\b"
+    # The people the reporter spoke to: "pasażerowie, z którymi rozmawialiśmy".
+    r"|\bz (?:ktorymi|ktorym|ktora) (?:rozmawial|rozmawiala|rozmawialismy|rozmawialysmy)\b"
+    r"|\b(?:who|whom) we (?:spoke|talked) (?:to|with)\b"
 )
 
 

@@ -96,10 +96,12 @@ _SPEED = re.compile(
 # A sum of money: thousands grouped by a space, a dot or a comma ("2 870,44", "2,870.44",
 # "1.200 zł") or not grouped at all; then the cents after a comma or a dot.
 _MONEY = r"(\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
-_AMOUNT_AFTER = re.compile(
-    rf"(?<![\w.,]){_MONEY}\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b",
-    re.IGNORECASE,
+# The currency after the sum: a word, or a sign as much of Europe writes it ("180 €"), and
+# the pound in Polish ("8 funtów").
+_CURRENCY_AFTER = (
+    r"(?:(zł|zl|pln|złotych|zlotych|eur|euro|euros|usd|gbp|funt(?:ów|ow|y|a)?)\b|(€|£))"
 )
+_AMOUNT_AFTER = re.compile(rf"(?<![\w.,]){_MONEY}\s?{_CURRENCY_AFTER}", re.IGNORECASE)
 _AMOUNT_BEFORE = re.compile(rf"(pln|eur|usd|gbp|\$|£|€)\s?{_MONEY}\b", re.IGNORECASE)
 _CENTS = re.compile(r"[.,](\d{1,2})$")
 # An amount written the Polish way with no currency ("pobranie 149,99"): grosze after a
@@ -112,11 +114,13 @@ _THOUSANDS = re.compile(
     r"(?<![\w.,\u2013-])(\d{1,3})(?:[.,](\d{1,2}))?\s?(k\b|tys\.|tys\b|tysi[aąeę]c\w*)",
     re.IGNORECASE,
 )
-_CURRENCY_NEXT = re.compile(r"\s?(zł|zl|pln|złotych|zlotych|eur|euro|usd|gbp)\b", re.IGNORECASE)
+_CURRENCY_NEXT = re.compile(rf"\s?{_CURRENCY_AFTER}", re.IGNORECASE)
 _PHRASE_END = re.compile(r"\s*(?:[,;:)!?]|$)")
 _CURRENCY = {
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
-    "eur": "EUR", "euro": "EUR", "€": "EUR", "usd": "USD", "$": "USD", "gbp": "GBP", "£": "GBP",
+    "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "usd": "USD", "$": "USD",
+    "gbp": "GBP", "£": "GBP", "funt": "GBP", "funtów": "GBP", "funtow": "GBP", "funty": "GBP",
+    "funta": "GBP",
 }  # fmt: skip
 _NUMBER_WORDS = {
     "jeden": 1, "jednego": 1, "dwa": 2, "dwoch": 2, "dwóch": 2, "trzy": 3, "trzech": 3,
@@ -412,7 +416,9 @@ def _thousands(text: str) -> list[dict[str, str]]:
         found.append(
             {
                 "value": str(value.quantize(Decimal("0.01"))),
-                "currency": _CURRENCY.get(currency.group(1).casefold(), "") if currency else "",
+                "currency": _CURRENCY[(currency.group(1) or currency.group(2)).casefold()]
+                if currency
+                else "",
                 "approx": str(step / 2),
             }
         )
@@ -448,7 +454,7 @@ def _hedged(amount: dict[str, str] | None, before: str) -> dict[str, str] | None
 
 def _amounts(text: str) -> list[dict[str, str]]:
     found = [
-        _hedged(_amount(m.group(1), m.group(2)), text[: m.start()])
+        _hedged(_amount(m.group(1), m.group(2) or m.group(3)), text[: m.start()])
         for m in _AMOUNT_AFTER.finditer(text)
     ]
     found += [
@@ -487,9 +493,16 @@ def _places(text: str) -> list[str]:
     return _unique(places)
 
 
+# A street named after a city ("ul. Gdańska 150/8, Bydgoszcz"): the city is not named.
+_STREET_OF_CITY = re.compile(
+    r"\b(?:ul\.|ulica|ulicy|ulicę|al\.|aleja|alei|aleję|os\.|osiedle|pl\.|plac)\s?"
+    r"[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+"
+)
+
+
 def _cities(text: str) -> list[str]:
     """Cities named in a text, in any listed form, in order of appearance."""
-    words = [word.casefold() for word in _CITY_WORD.findall(text)]
+    words = [word.casefold() for word in _CITY_WORD.findall(_STREET_OF_CITY.sub(" ", text))]
     found: list[str] = []
     skip = False
     for i, word in enumerate(words):
