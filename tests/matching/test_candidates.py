@@ -262,6 +262,16 @@ def test_two_digits_swapped_are_one_typo_on_the_authors_own_ticket(session: Sess
     assert levels == {"NT-80067": "near", "NT-80076": "exact", "NT-80706": "other"}
 
 
+def test_two_digits_swapped_are_a_typo_on_anyones_ticket_when_the_number_is_no_tickets(
+    session: Session,
+) -> None:
+    # NT-80776 exists nowhere: NT-80767 (a swap) and NT-80676 (a swap) may be what was meant.
+    levels = _reference_levels(session, [80767, 80676, 80700], "NT-80776")
+    assert levels == {
+        "NT-80067": "other", "NT-80767": "typo", "NT-80676": "typo", "NT-80700": "other",
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("text", "author", "first", "last"),
     [
@@ -355,6 +365,43 @@ def test_a_signed_first_name_marks_its_customers_ticket_among_the_candidates(
     context = _two_neighbours(session, requester_name="Wiesława Adamczyk")
     post = _post("Od niedzieli bez internetu na Lipowej. Wiesława A.")
     assert _identity_levels(context, post) == {"NT-700": "partial", "NT-701": "none"}
+
+
+def test_an_author_the_ticket_names_in_its_text_is_as_good_as_its_customers_name(
+    session: Session,
+) -> None:
+    """A daughter-in-law calls for the account holder; the agent writes her name down."""
+    context = _context(
+        session,
+        [
+            _ticket(
+                700,
+                f"{OUTAGE} ul. Lipowa 3. Call from Monika Malinowska (daughter-in-law).",
+                requester_name="Stanisław Malinowski",
+            ),
+            _ticket(701, f"{OUTAGE} ul. Lipowa 5, Białystok.", requester_name="Jan Nowak"),
+        ],
+    )
+    post = replace(_post("Teść od niedzieli bez internetu na Lipowej"), author="Monika Malinowska")
+    assert _identity_levels(context, post) == {"NT-700": "name", "NT-701": "none"}
+    # Only a whole shown name counts: a first name, a handle or another Monika do not.
+    for author in ("Monika", "monika_malinowska", "Monika Malinowskaja"):
+        levels = _identity_levels(context, replace(post, author=author))
+        assert levels["NT-700"] != "name", author
+
+
+def test_a_sum_few_tickets_name_proposes_them_whatever_their_language(session: Session) -> None:
+    """A Polish post about an English ticket shares its numbers, not its words."""
+    fee = _ticket(900, "Porting code refused until I pay a €180 early termination fee.")
+    fifty = [
+        _ticket(901 + n, f"Charged 50 EUR twice, case {n}.") for n in range(RARE_WORD_TICKETS + 1)
+    ]
+    context = _context(session, [fee, *fifty])
+    post = _post("Nie dają kodu przeniesienia, dopóki nie zapłacę 180 € opłaty. A drugie 50 €?")
+    found = {c.ticket.external_id: c.channels for c in context.candidates(post)}
+    assert "amount" in found["NT-900"]
+    # 50 is in more tickets than a rare word is: it singles none of them out.
+    assert not any("amount" in found.get(f"NT-{901 + n}", set()) for n in range(len(fifty)))
 
 
 def test_a_double_barrelled_street_proposes_its_tickets_by_either_part(session: Session) -> None:

@@ -238,6 +238,8 @@ class MatchContext:
     by_code: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # The tickets naming each numbered room, flat or hall ("room 408").
     by_unit: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The tickets naming each sum, in whole units of any currency ("€180", "180 €").
+    by_amount: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     # Stems of the watched brands' names ("inpost"): every post is about them, so however
     # few tickets write the name out, it singles none of them out.
     brand_words: frozenset[str] = frozenset()
@@ -279,6 +281,8 @@ class MatchContext:
                     self.by_code[code].discard(old.ticket_id)
                 for unit in old.units:
                     self.by_unit[unit].discard(old.ticket_id)
+                for whole in _wholes(old.amounts):
+                    self.by_amount[whole].discard(old.ticket_id)
                 for key in _streets(old):
                     self.by_place[key].discard(old.ticket_id)
                 for key in ref_keys(old.external_id):
@@ -292,6 +296,8 @@ class MatchContext:
                 self.by_code[code].add(facts.ticket_id)
             for unit in facts.units:
                 self.by_unit[unit].add(facts.ticket_id)
+            for whole in _wholes(facts.amounts):
+                self.by_amount[whole].add(facts.ticket_id)
             for key in _streets(facts):
                 self.by_place[key].add(facts.ticket_id)
             for key in ref_keys(facts.external_id):
@@ -419,6 +425,15 @@ class MatchContext:
                 if self._in_window(ticket, complaint):
                     add(ticket_id, "unit")
 
+        # Every ticket naming a sum the post names that few tickets name ("180 €" against
+        # "€180 early termination fee"): a post in another language than its ticket shares
+        # few of its words with it, but its numbers.
+        for whole in _wholes(complaint.amounts):
+            named = self.by_amount.get(whole, set())
+            for ticket_id in named if len(named) <= RARE_WORD_TICKETS else ():
+                if self._in_window(self.tickets[ticket_id], complaint):
+                    add(ticket_id, "amount")
+
         # Every ticket on a street the post names, so neighbours on one street are rivals
         # (an outage) rather than whichever the text index happened to rank first.
         for key in self._streets_named(complaint):
@@ -447,6 +462,10 @@ class MatchContext:
 
         similarities = self.index.similarity(complaint.text, list(found)) if found else {}
         parts: NameParts | None = None
+        # The brand's own page is named in its tickets for another reason.
+        person = complaint.author
+        if person and content_words(person) & self.brand_words:
+            person = None
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
             candidate.rare_words = self.rare_words(complaint, candidate.ticket)
@@ -461,6 +480,11 @@ class MatchContext:
                 # watcher opened this ticket from an earlier post of this author, and named
                 # its customer after them (another site's handle is no exact identity).
                 candidate.identity = "name"
+            elif candidate.identity in ("none", "partial") and _named_in(person, candidate.ticket):
+                # The ticket names the author in its text: the caller for a parent ("Call
+                # from Monika Malinowska (daughter-in-law)"), a business on its owner's
+                # ticket ("Marek Dudek (Pub Pod Kogutem)").
+                candidate.identity = "name"
             elif exact and candidate.identity == "none":
                 # The author is a known customer (by a handle, e-mail or phone only they
                 # have): this ticket is someone else's.
@@ -473,7 +497,7 @@ class MatchContext:
                     if parts.name(*stems):
                         candidate.identity = "partial"
             if cited and candidate.reference == "none":
-                candidate.reference = _cited_level(candidate, cited)
+                candidate.reference = _cited_level(candidate, cited, unknown=not exact_refs)
         return sorted(found.values(), key=lambda c: c.ticket.ticket_id)
 
     def _streets_named(self, complaint: ComplaintFacts) -> list[str]:
@@ -583,7 +607,7 @@ class MatchContext:
         )
 
 
-def _cited_level(candidate: Candidate, cited: set[str]) -> str:
+def _cited_level(candidate: Candidate, cited: set[str], *, unknown: bool) -> str:
     """How a ticket the post does not cite exactly stands to the numbers it cites.
 
     A number one typo from a cited one is `near` when the ticket is the author's own (by
@@ -591,16 +615,45 @@ def _cited_level(candidate: Candidate, cited: set[str]) -> str:
     typo from a cited number and no sign of whose it is, it is only a `typo`: with numbers
     handed out in sequence, a dozen other customers' tickets are one typo away as well.
     (A cited number may exist and still be a typo of the right one.) Two digits swapped
-    ("316947" for "316974") count as a typo on the author's own ticket only: on anyone's
-    they would add a dozen more strangers.
+    ("316947" for "316974") are a typo on the author's own ticket, and on anyone's only
+    when the cited number is no ticket's (`unknown`): a number that exists is more
+    likely right than swapped, and its swaps would add a dozen more strangers.
     """
     keys = ref_keys(candidate.ticket.external_id)
     own = candidate.identity in SAME_CUSTOMER
     if any(_one_typo(key, cited, Levenshtein.distance) for key in keys):
         return "near" if own else "typo"
-    if own and any(_one_typo(key, cited, OSA.distance) for key in keys):
-        return "near"
+    if (own or unknown) and any(_one_typo(key, cited, OSA.distance) for key in keys):
+        return "near" if own else "typo"
     return "other"
+
+
+def _wholes(amounts: Iterable[str]) -> set[int]:
+    """Sums (amount keys, "180.00 EUR") in whole units, grosze and pence dropped; not a sum
+    said roughly ("27900.00~50"), which many would round to."""
+    wholes = set()
+    for key in amounts:
+        number = key.partition(" ")[0]
+        if "~" in number:
+            continue
+        try:
+            wholes.add(int(float(number)))
+        except ValueError:
+            continue
+    return wholes
+
+
+# A shown name of at least two words of letters ("Monika Malinowska", "Pub Pod Kogutem").
+_FULL_NAME = re.compile(r"[^\W\d_]{2,}(?:[ -][^\W\d_]{2,})+")
+
+
+def _named_in(author: str | None, ticket: TicketFacts) -> bool:
+    """The author's full shown name is written in the ticket's text (not only as its
+    requester, which the identity channel compares)."""
+    if not author or not _FULL_NAME.fullmatch(author.strip()):
+        return False
+    name = fold(author.strip())
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", fold(ticket.text)) is not None
 
 
 def _one_typo(digits: str, cited: Iterable[str], distance: Callable[[str, str], int]) -> bool:
