@@ -462,9 +462,12 @@ class MatchContext:
 
         similarities = self.index.similarity(complaint.text, list(found)) if found else {}
         parts: NameParts | None = None
-        # The brand's own page is named in its tickets for another reason.
+        # A full shown name, and not the brand's own page (named in its tickets for another
+        # reason).
         person = complaint.author
-        if person and content_words(person) & self.brand_words:
+        if not (person and _FULL_NAME.fullmatch(person.strip())) or (
+            content_words(person) & self.brand_words
+        ):
             person = None
         for ticket_id, candidate in found.items():
             candidate.similarity = similarities.get(ticket_id, 0.0)
@@ -648,9 +651,9 @@ _FULL_NAME = re.compile(r"[^\W\d_]{2,}(?:[ -][^\W\d_]{2,})+")
 
 
 def _named_in(author: str | None, ticket: TicketFacts) -> bool:
-    """The author's full shown name is written in the ticket's text (not only as its
-    requester, which the identity channel compares)."""
-    if not author or not _FULL_NAME.fullmatch(author.strip()):
+    """The author's full shown name (`_FULL_NAME`) is written in the ticket's text (not
+    only as its requester, which the identity channel compares)."""
+    if not author:
         return False
     name = fold(author.strip())
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", fold(ticket.text)) is not None
