@@ -42,6 +42,7 @@ from watcher.matching.facts import (
     street_numbers,
     strip_ending,
 )
+from watcher.matching.features import parse_amount
 from watcher.matching.index import TicketIndex
 from watcher.matching.parallel import map_chunks
 from watcher.models import Customer, Identity, Ticket
@@ -634,16 +635,8 @@ def _cited_level(candidate: Candidate, cited: set[str], *, unknown: bool) -> str
 def _wholes(amounts: Iterable[str]) -> set[int]:
     """Sums (amount keys, "180.00 EUR") in whole units, grosze and pence dropped; not a sum
     said roughly ("27900.00~50"), which many would round to."""
-    wholes = set()
-    for key in amounts:
-        number = key.partition(" ")[0]
-        if "~" in number:
-            continue
-        try:
-            wholes.add(int(float(number)))
-        except ValueError:
-            continue
-    return wholes
+    parsed = (parse_amount(key) for key in amounts)
+    return {int(amount.value) for amount in parsed if amount is not None and not amount.approx}
 
 
 # A shown name of at least two words of letters ("Monika Malinowska", "Pub Pod Kogutem").

@@ -99,7 +99,7 @@ class Amount:
 
 
 @lru_cache(maxsize=1 << 16)
-def _amount(key: str) -> Amount | None:
+def parse_amount(key: str) -> Amount | None:
     """An amount from its key (identifiers.amount_key): "1240.56 PLN", "27900.00~50"."""
     number, _, currency = key.partition(" ")
     value, _, approx = number.partition("~")
@@ -128,11 +128,11 @@ def same_amount(mine: Amount, theirs: Amount) -> bool:
 
 
 def _shared_amounts(complaint: ComplaintFacts, ticket: TicketFacts) -> list[str]:
-    theirs = [a for a in map(_amount, ticket.amounts) if a is not None]
+    theirs = [a for a in map(parse_amount, ticket.amounts) if a is not None]
     return [
         str(mine.value)
         for raw in complaint.amounts
-        if (mine := _amount(raw)) is not None and any(same_amount(mine, t) for t in theirs)
+        if (mine := parse_amount(raw)) is not None and any(same_amount(mine, t) for t in theirs)
     ]
 
 
@@ -204,8 +204,8 @@ def _has_details(ticket: TicketFacts) -> bool:
 def conflicting_details(complaint: ComplaintFacts, ticket: TicketFacts) -> bool:
     """Whether the post and the ticket name an amount, a date or a plan of the same kind
     and never the same one: "79 zł" against a ticket about "89,99 zł"."""
-    mine = [a for a in map(_amount, complaint.amounts) if a is not None]
-    theirs = [a for a in map(_amount, ticket.amounts) if a is not None]
+    mine = [a for a in map(parse_amount, complaint.amounts) if a is not None]
+    theirs = [a for a in map(parse_amount, ticket.amounts) if a is not None]
     if any(m.comparable(t) for m in mine for t in theirs) and not _shared_amounts(
         complaint, ticket
     ):

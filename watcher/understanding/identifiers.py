@@ -180,9 +180,9 @@ _DATE_EN = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s(\d{1,2})(?:st|nd|rd|th)?\b",
     re.IGNORECASE,
 )
+_STREET_MARKER = r"\b(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|pl\.|plac)\s?"
 _STREET = re.compile(
-    r"\b(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|pl\.|plac)\s?"
-    r"([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+)?)"
+    _STREET_MARKER + r"([A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+(?:\s[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+)?)"
 )
 # A street without "ul." before it, known by the house number after it: "Jedności
 # Narodowej 91", "Grochowska 214 m. 5", "Wita Stwosza 41/7", "Grota-Roweckiego 20/14".
@@ -494,10 +494,7 @@ def _places(text: str) -> list[str]:
 
 
 # A street named after a city ("ul. Gdańska 150/8, Bydgoszcz"): the city is not named.
-_STREET_OF_CITY = re.compile(
-    r"\b(?:ul\.|ulica|ulicy|ulicę|al\.|aleja|alei|aleję|os\.|osiedle|pl\.|plac)\s?"
-    r"[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+"
-)
+_STREET_OF_CITY = re.compile(_STREET_MARKER + r"[A-ZĄĆĘŁŃÓŚŹŻ][\wąćęłńóśźż-]+")
 
 
 def _cities(text: str) -> list[str]:
