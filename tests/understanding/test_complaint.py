@@ -473,3 +473,24 @@ def test_nouns_that_end_like_a_past_tense_are_no_one_speaking() -> None:
     )
     assert in_third_person(report, "pl", press=True)
     assert not in_third_person(f"{report} Ja też zapłaciłem dwa razy.", "pl", press=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Brawo @Netia 👏 trzeci tydzień bez internetu, a faktura punktualnie. Polecam!", "pl"),
+        ("Great job @ShopCo, charged me twice for one order. Love the new app though 🙄", "en"),
+        ("Polecam tylko wrogom, trzeci raz zgubili paczkę.", "pl"),
+        ("Would recommend them to my worst enemy, they lost my parcel twice.", "en"),
+    ],
+)
+def test_praise_with_applause_or_an_eye_roll_is_meant_the_other_way(text: str, lang: str) -> None:
+    guess = classify_complaint(text, lang)
+    assert guess.is_complaint, guess
+    assert any("sarcastic praise" in reason for reason in guess.reasons), guess
+
+
+def test_applause_for_a_problem_put_right_stays_praise() -> None:
+    text = "Credit where it's due: the engineer came early, fixed the line in 20 min 👏"
+    guess = classify_complaint(text, "en")
+    assert not guess.is_complaint, guess
