@@ -183,6 +183,8 @@ def test_a_brand_named_only_as_someone_elses_or_a_better_choice_is_in_passing(te
     [
         "Tata ma Netię od lat, w kwietniu +4 zł mimo gwarancji ceny. Dzwoniłam w jego imieniu.",
         "My dad is with Netia and they cut his line. I rang them on his behalf, twice.",
+        "My husband filed a complaint with Netia on Monday: our line is dead since the storm.",
+        "Żona złożyła reklamację w Netii tydzień temu, a u nas dalej bez internetu.",
     ],
 )
 def test_a_relatives_service_is_the_subject_when_the_author_acts_for_them(text: str) -> None:
