@@ -78,10 +78,10 @@ _ON_BEHALF = re.compile(
     r"|\bon (?:his|her|their|my \w+'?s?) behalf\b|\bon behalf of my\b"
     # A relative's complaint about the household's service: "my wife filed a complaint
     # with Rama about our windows", "żona złożyła reklamację w Ramie".
-    r"|\b(?:wife|husband|partner|girlfriend|boyfriend|zona|maz|partner\w*|dziewczyn\w*"
-    r"|chlopak)\b(?: \w+){0,2}? (?:filed|lodged|raised|made|opened|sent|zlozyl\w*|zglosil\w*"
-    r"|wyslal\w*|napisal\w*) (?:a |an |the |our |nasz\w* )?(?:complaint|claim|ticket"
-    r"|reklamacj\w*|zgloszeni\w*|skarg\w*)\b"
+    r"|\b(?:wife|husband|girlfriend|boyfriend|zona|maz|partner\w*|dziewczyn\w*|chlopak)\b"
+    r"(?: \w+){0,2}? (?:filed|lodged|raised|made|opened|sent|zlozyl\w*|zglosil\w*|wyslal\w*"
+    r"|napisal\w*) (?:a |an |the |our |nasz\w* )?(?:complaint|claim|ticket|reklamacj\w*"
+    r"|zgloszeni\w*|skarg\w*)\b"
 )
 # "W Watomirze przynajmniej dowieźli", "Wracam do Siatki, tam przynajmniej ...".
 _OTHERS_AFTER = re.compile(r"^[\s,]+(?:\w+\s){0,2}(?:przynajmniej|at least)\b")

@@ -221,10 +221,10 @@ RULES = (
     _rule(
         "sarcastic praise",
         (
-            # Applause or an eye-roll beside the praise ("Brawo 👏 … polecam każdemu", "płacisz
-            # raz, a biorą dwa razy 👏"), or praise wished on one's enemies: meant the other
-            # way. Real applause is usually honour given back ("Credit where it's due … 👏"),
-            # which weighs more.
+            # Applause or an eye-roll anywhere in the post ("Brawo 👏 … polecam każdemu",
+            # "płacisz raz, a biorą dwa razy 👏"), or praise wished on one's enemies: what
+            # praise there is, is meant the other way. Real applause is usually honour given
+            # back ("Credit where it's due: … 👏"), which weighs more.
             r"\U0001f44f|\U0001f644|\U0001f643",
             r"\b(?:polecam|recommend\w*)\b(?:\W+\w+){0,4}?\W+(?:wrogom|wrogowi|enem(?:y|ies))\b",
         ),
