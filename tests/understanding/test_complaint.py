@@ -491,6 +491,9 @@ def test_praise_with_applause_or_an_eye_roll_is_meant_the_other_way(text: str, l
 
 
 def test_applause_for_a_problem_put_right_stays_praise() -> None:
+    """The applause counts as sarcasm, and the honour given back outweighs it."""
     text = "Credit where it's due: the engineer came early, fixed the line in 20 min 👏"
     guess = classify_complaint(text, "en")
     assert not guess.is_complaint, guess
+    assert any("sarcastic praise" in reason for reason in guess.reasons), guess
+    assert any("honour given back" in reason for reason in guess.reasons), guess
