@@ -58,6 +58,20 @@ def test_similarity_of_given_tickets() -> None:
     assert sims[42] == 0.0
 
 
+def test_similarity_of_many_tickets_at_once_equals_one_at_a_time() -> None:
+    index = TicketIndex()
+    index.update([*TICKETS, (6, "")])  # a ticket with an empty description has no n-grams
+    text = TICKETS[2][1]
+    together = index.similarity(text, [5, 6, 3, 1, 42, 2])
+    assert list(together) == [5, 6, 3, 1, 42, 2]
+    assert together[3] == pytest.approx(1.0, abs=1e-5)  # its own text
+    assert together[6] == 0.0 and together[42] == 0.0
+    for ticket_id, cosine in together.items():
+        assert index.similarity(text, [ticket_id])[ticket_id] == pytest.approx(cosine, abs=1e-6)
+        assert 0.0 <= cosine <= 1.0 + 1e-5
+    assert 0.0 < together[1] < together[3]
+
+
 def test_empty_index_and_empty_text() -> None:
     assert TicketIndex().search(["cokolwiek"], 3) == [[]]
     assert _index().search([""], 3) == [[]]
