@@ -54,11 +54,37 @@ def test_english_ticket_wording_and_currencies() -> None:
         ("dekoder z nagrywarką za 8 funtów miesięcznie", ("8.00", "GBP")),  # pounds in Polish
         ("they took 20 euros twice", ("20.00", "EUR")),
         ("3k € kary", ("3000.00", "EUR")),
+        ("made me pay 46 quid for it", ("46.00", "GBP")),
+        ("79 zloty isn't the point", ("79.00", "PLN")),
+        ("dałem mu 50 złotówek", ("50.00", "PLN")),
+        ("4,180 CZK came out of my account", ("4180.00", "CZK")),
+        ("Paid 79 SEK for Wi-Fi", ("79.00", "SEK")),
+        # A crown, of Sweden, Denmark or Norway: which one the post does not say.
+        ("took 2 340 kr TWICE from my card", ("2340.00", "")),
     ],
 )
 def test_a_currency_sign_or_word_after_the_sum(text: str, amount: tuple[str, str]) -> None:
     found = extract_identifiers(text)["amounts"]
     assert [(a["value"], a["currency"]) for a in found] == [amount]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("both charged DKK 1,895. Please refund", ("1895.00", "DKK")),
+        ("my card was charged SEK 1,120 two times", ("1120.00", "SEK")),
+        ("CHF 89.90 for the upgrade", ("89.90", "CHF")),
+    ],
+)
+def test_a_currency_code_before_the_sum(text: str, amount: tuple[str, str]) -> None:
+    found = extract_identifiers(text)["amounts"]
+    assert [(a["value"], a["currency"]) for a in found] == [amount]
+
+
+def test_codes_that_are_not_money_are_not_amounts() -> None:
+    # The civil code ("art. 66 KC") and a Kraków number plate ("KR 6T390").
+    text = "odwołanie z art. 66 KC złożone; Kestrel K3 2021, KR 6T390"
+    assert extract_identifiers(text)["amounts"] == []
 
 
 @pytest.mark.parametrize(

@@ -96,13 +96,18 @@ _SPEED = re.compile(
 # A sum of money: thousands grouped by a space, a dot or a comma ("2 870,44", "2,870.44",
 # "1.200 zł") or not grouped at all; then the cents after a comma or a dot.
 _MONEY = r"(\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d{1,2})?|\d{1,7}(?:[.,]\d{1,2})?)"
-# The currency after the sum: a word, or a sign as much of Europe writes it ("180 €"), and
-# the pound in Polish ("8 funtów").
+# The currency after the sum: a word, or a sign as much of Europe writes it ("180 €"), the
+# pound in Polish ("8 funtów") or in British slang ("46 quid"), and the neighbours' money
+# customers of a ferry, an airline or a tour pay in ("1120 kr", "4 180 CZK", "2380 NOK").
+# Not "KC" (the Polish civil code: "art. 66 KC") nor "KR" before a number (a plate).
+_CODES = r"sek|dkk|nok|chf|czk|huf|uah"
 _CURRENCY_AFTER = (
-    r"(?:(zł|zl|pln|złotych|zlotych|eur|euro|euros|usd|gbp|funt(?:ów|ow|y|a)?)\b|(€|£))"
+    r"(?:(zł|zl|pln|złotych|zlotych|złote|zlote|złoty|zloty|zlotys|złotówe?k\w*|zlotowe?k\w*"
+    rf"|eur|euro|euros|usd|gbp|funt(?:ów|ow|y|a)?|quid|{_CODES}|kr|kč|kronor|kroner|kronur"
+    r"|krone)\b|(€|£))"
 )
 _AMOUNT_AFTER = re.compile(rf"(?<![\w.,]){_MONEY}\s?{_CURRENCY_AFTER}", re.IGNORECASE)
-_AMOUNT_BEFORE = re.compile(rf"(pln|eur|usd|gbp|\$|£|€)\s?{_MONEY}\b", re.IGNORECASE)
+_AMOUNT_BEFORE = re.compile(rf"(pln|eur|usd|gbp|{_CODES}|\$|£|€)\s?{_MONEY}\b", re.IGNORECASE)
 _CENTS = re.compile(r"[.,](\d{1,2})$")
 # An amount written the Polish way with no currency ("pobranie 149,99"): grosze after a
 # comma. Not "1,5" nor "12,345", nor a part of a longer number ("2 870,44") or a date.
@@ -120,8 +125,20 @@ _CURRENCY = {
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "złotych": "PLN", "zlotych": "PLN",
     "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "usd": "USD", "$": "USD",
     "gbp": "GBP", "£": "GBP", "funt": "GBP", "funtów": "GBP", "funtow": "GBP", "funty": "GBP",
-    "funta": "GBP",
+    "funta": "GBP", "quid": "GBP",
+    "złote": "PLN", "zlote": "PLN", "złoty": "PLN", "zloty": "PLN", "zlotys": "PLN",
+    "sek": "SEK", "dkk": "DKK", "nok": "NOK", "chf": "CHF", "czk": "CZK", "kč": "CZK",
+    "huf": "HUF", "uah": "UAH",
+    # A crown of Sweden, Denmark, Norway or Iceland: which one is not said.
+    "kr": "", "kronor": "", "kroner": "", "kronur": "", "krone": "",
 }  # fmt: skip
+
+
+def _currency_code(word: str) -> str:
+    """The ISO code of a currency word or sign; "" when the text does not say which."""
+    folded = word.casefold()
+    return "PLN" if folded.startswith(("złotów", "zlotow")) else _CURRENCY.get(folded, "")
+
 _NUMBER_WORDS = {
     "jeden": 1, "jednego": 1, "dwa": 2, "dwoch": 2, "dwóch": 2, "trzy": 3, "trzech": 3,
     "cztery": 4, "czterech": 4, "piec": 5, "pięć": 5, "pieciu": 5, "pięciu": 5,
@@ -320,7 +337,7 @@ def _amount(value: str, currency: str) -> dict[str, str] | None:
     except InvalidOperation:
         return None
     # No currency written: "" (a bare "149,99").
-    return {"value": str(number), "currency": _CURRENCY.get(currency.casefold(), "")}
+    return {"value": str(number), "currency": _currency_code(currency)}
 
 
 # Every duration names a unit of time: text without one is not searched any further.
@@ -416,7 +433,7 @@ def _thousands(text: str) -> list[dict[str, str]]:
         found.append(
             {
                 "value": str(value.quantize(Decimal("0.01"))),
-                "currency": _CURRENCY[(currency.group(1) or currency.group(2)).casefold()]
+                "currency": _currency_code(currency.group(1) or currency.group(2))
                 if currency
                 else "",
                 "approx": str(step / 2),
