@@ -139,6 +139,7 @@ def _currency_code(word: str) -> str:
     folded = word.casefold()
     return "PLN" if folded.startswith(("złotów", "zlotow")) else _CURRENCY.get(folded, "")
 
+
 _NUMBER_WORDS = {
     "jeden": 1, "jednego": 1, "dwa": 2, "dwoch": 2, "dwóch": 2, "trzy": 3, "trzech": 3,
     "cztery": 4, "czterech": 4, "piec": 5, "pięć": 5, "pieciu": 5, "pięciu": 5,
