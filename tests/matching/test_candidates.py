@@ -218,6 +218,34 @@ def test_a_pages_shown_name_is_the_handle_it_is_written_as(session: Session) -> 
     assert _identity_levels(context, post) == {"NT-700": "exact", "NT-701": "other"}
 
 
+@pytest.mark.parametrize(
+    ("author", "levels"),
+    [
+        # A shop's handle spells the domain its owner writes from, alone or with a word.
+        ("weranda_deco", {"NT-700": "name", "NT-701": "none"}),
+        ("@WerandaDeco_Sklep", {"NT-700": "name", "NT-701": "none"}),
+        ("Weronika | Weranda Deco", {"NT-700": "name", "NT-701": "none"}),
+        # A domain several customers write from (a webmail) singles no one out, nor does
+        # a shorter part of one ("deco").
+        ("poczta_example", {"NT-700": "none", "NT-701": "none"}),
+        ("deco_lover", {"NT-700": "none", "NT-701": "none"}),
+    ],
+)
+def test_a_handle_spelling_a_customers_email_domain_is_as_good_as_a_name(
+    session: Session, author: str, levels: dict[str, str]
+) -> None:
+    context = _context(
+        session,
+        [
+            _ticket(700, f"{OUTAGE} ul. Lipowa 3.", requester_email="weronika@weranda-deco.pl"),
+            _ticket(701, f"{OUTAGE} ul. Lipowa 5.", requester_email="jan.nowak@poczta.pl"),
+            _ticket(702, "Faktura za listopad.", requester_email="ewa.lis@poczta.pl"),
+        ],
+    )
+    post = replace(_post("Druga doba bez internetu na Lipowej"), author=author)
+    assert _identity_levels(context, post) == levels
+
+
 def test_a_ticket_one_typo_from_a_cited_existing_number_is_a_typo(session: Session) -> None:
     # The post cites NT-80063 (another customer's) but means NT-80068, found by its text.
     context = _context(

@@ -93,6 +93,10 @@ _INITIAL_SURNAME = re.compile(
 SIGN_OFF_CHARS = 80
 _HANDLE_WORD = re.compile(r"[^\W\d_]{3,}")
 _SPACE = re.compile(r"\s")
+# Words of a handle or a page's shown name: "weranda_deco", "Olena | Vyshyvanka Studio".
+_HANDLE_PARTS = re.compile(r"[\s_.|\-/()@]+")
+# An e-mail domain's name this long or longer ("sowa" could be anyone's) can be a handle's.
+DOMAIN_MIN = 5
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 # A handle word this long may carry an initial at either end ("cdubois", "sophiem").
@@ -250,6 +254,9 @@ class MatchContext:
         default_factory=lambda: defaultdict(set)
     )
     names: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    # The customers writing from each e-mail domain ("weranda-deco.example" -> "werandadeco"):
+    # a shop's or studio's own domain is often its handle too ("weranda_deco").
+    email_domains: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     customer_names: dict[int, str] = field(default_factory=dict)
     # (first name stem, surname stem) of each customer with a full name.
     name_stems: dict[int, tuple[str, str]] = field(default_factory=dict)
@@ -328,6 +335,10 @@ class MatchContext:
                 self._add_name(customer_id, value)
             else:
                 self.identities[(kind, value)].add(customer_id)
+                if kind == "email" and "@" in value:
+                    label = _domain_label(value)
+                    if label is not None:
+                        self.email_domains[label].add(customer_id)
                 if kind == "handle":
                     self.handle_networks[(value, customer_id)].add(network_of(platform))
         names = select(Customer.id, Customer.name).where(Customer.name.is_not(None))
@@ -556,7 +567,27 @@ class MatchContext:
                 named |= self.names.get((first, last), set())
         if complaint.author and not named:
             named |= self._fuzzy_name(complaint.author)
+        if complaint.author:
+            named |= self._domain_owner(complaint.author)
         return exact, shared - exact, named - exact - shared
+
+    def _domain_owner(self, author: str) -> set[int]:
+        """The one customer whose e-mail domain the author's handle or shown name spells
+        ("weranda_deco" for weronika@weranda-deco.example, "Olena | Vyshyvanka Studio"
+        for vyshyvankastudio.example), alone or with a word before or after it
+        ("clayandtide_studio"). A domain several customers write from (a webmail, an
+        office) or one naming the watched brand singles no one out."""
+        whole = _NOT_ALNUM.sub("", fold(author))
+        keys = {whole, *(_NOT_ALNUM.sub("", part) for part in _HANDLE_PARTS.split(fold(author)))}
+        # Ends and starts of the handle: a word run onto the domain's name.
+        keys |= {whole[:end] for end in range(DOMAIN_MIN + 1, len(whole))}
+        keys |= {whole[start:] for start in range(1, len(whole) - DOMAIN_MIN)}
+        owners: set[int] = set()
+        for key in keys:
+            found = self.email_domains.get(key) if len(key) >= DOMAIN_MIN else None
+            if found and len(found) == 1 and not any(b in key for b in self.brand_words):
+                owners |= found
+        return owners if len(owners) == 1 else set()
 
     def _elsewhere(self, handle: str, customer_id: int, network: str) -> bool:
         """Whether the customer's handle is known only on networks other than this one."""
@@ -705,3 +736,10 @@ def _facts(row: tuple[Any, ...]) -> TicketFacts:
         words=content_words(text),
         house_numbers=street_numbers(text, streets),
     )
+
+
+def _domain_label(email: str) -> str | None:
+    """The name of an e-mail's domain, letters and digits only: "weranda-deco.example" ->
+    "werandadeco"; None when too short to tell anyone apart."""
+    label = _NOT_ALNUM.sub("", fold(email.rpartition("@")[2].split(".")[0]))
+    return label if len(label) >= DOMAIN_MIN else None
