@@ -577,8 +577,9 @@ class MatchContext:
         for vyshyvankastudio.example), alone or with a word before or after it
         ("clayandtide_studio"). A domain several customers write from (a webmail, an
         office) or one naming the watched brand singles no one out."""
-        whole = _NOT_ALNUM.sub("", fold(author))
-        keys = {whole, *(_NOT_ALNUM.sub("", part) for part in _HANDLE_PARTS.split(fold(author)))}
+        folded = fold(author)
+        whole = _NOT_ALNUM.sub("", folded)
+        keys = {whole, *(_NOT_ALNUM.sub("", part) for part in _HANDLE_PARTS.split(folded))}
         # Ends and starts of the handle: a word run onto the domain's name.
         keys |= {whole[:end] for end in range(DOMAIN_MIN + 1, len(whole))}
         keys |= {whole[start:] for start in range(1, len(whole) - DOMAIN_MIN)}
