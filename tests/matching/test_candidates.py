@@ -229,6 +229,9 @@ def test_a_pages_shown_name_is_the_handle_it_is_written_as(session: Session) -> 
         # a shorter part of one ("deco").
         ("poczta_example", {"NT-700": "none", "NT-701": "none"}),
         ("deco_lover", {"NT-700": "none", "NT-701": "none"}),
+        # A 20,000-character author: its words are looked up, not every start and end.
+        ("x" * 20_000 + "werandadeco", {"NT-700": "none", "NT-701": "none"}),
+        ("x" * 20_000 + " werandadeco", {"NT-700": "name", "NT-701": "none"}),
     ],
 )
 def test_a_handle_spelling_a_customers_email_domain_is_as_good_as_a_name(

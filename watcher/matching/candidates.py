@@ -97,6 +97,8 @@ _SPACE = re.compile(r"\s")
 _HANDLE_PARTS = re.compile(r"[\s_.|\-/()@]+")
 # An e-mail domain's name this long or longer ("sowa" could be anyone's) can be a handle's.
 DOMAIN_MIN = 5
+# Handles are short; a longer author is searched for a domain only word by word.
+HANDLE_MAX = 40
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _APOSTROPHE = re.compile(r"(?<=\w)['’`](?=\w)")
 # A handle word this long may carry an initial at either end ("cdubois", "sophiem").
@@ -580,9 +582,11 @@ class MatchContext:
         folded = fold(author)
         whole = _NOT_ALNUM.sub("", folded)
         keys = {whole, *(_NOT_ALNUM.sub("", part) for part in _HANDLE_PARTS.split(folded))}
-        # Ends and starts of the handle: a word run onto the domain's name.
-        keys |= {whole[:end] for end in range(DOMAIN_MIN + 1, len(whole))}
-        keys |= {whole[start:] for start in range(1, len(whole) - DOMAIN_MIN)}
+        if len(whole) <= HANDLE_MAX:
+            # Ends and starts of the handle: a word run onto the domain's name. Not of a long
+            # shown name (its keys would grow with the square of its length).
+            keys |= {whole[:end] for end in range(DOMAIN_MIN + 1, len(whole))}
+            keys |= {whole[start:] for start in range(1, len(whole) - DOMAIN_MIN)}
         owners: set[int] = set()
         for key in keys:
             found = self.email_domains.get(key) if len(key) >= DOMAIN_MIN else None
